@@ -1,0 +1,31 @@
+/** Per-language parsing vocabulary, loaded from locales/<lang>/lexicon.json. Pure data. */
+export type CommandName =
+  | 'help'
+  | 'repeat'
+  | 'back'
+  | 'pause'
+  | 'restart'
+  | 'language'
+  | 'skip'
+  | 'start'
+  | 'done';
+
+export interface Lexicon {
+  yes: string[];
+  no: string[];
+  dontKnow: string[];
+  commands: Record<CommandName, string[]>;
+  months: string[][];
+  weekdays: string[][];
+  ordinalSuffixes: string[];
+  articles: string[];
+  distress: string[];
+  wordSets: string[][];
+}
+
+export type Lexicons = Readonly<Record<string, Lexicon>>;
+
+/** Every language's entries for one list: people mix languages, and a French speaker may type "help". */
+export function allOf(lexicons: Lexicons, pick: (l: Lexicon) => string[]): string[] {
+  return Object.values(lexicons).flatMap(pick);
+}

@@ -1,0 +1,56 @@
+/** Text helpers shared by every parser of the flow. Pure. */
+
+/** Lower case, no accents, apostrophes and punctuation turned into spaces, spaces folded. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function words(normalized: string): string[] {
+  return normalized.length === 0 ? [] : normalized.split(' ');
+}
+
+/** Index of `phrase` as whole words inside `text` (both normalized), or -1. */
+export function phraseIndex(text: string, phrase: string): number {
+  if (phrase.length === 0) return -1;
+  const hay = ` ${text} `;
+  const at = hay.indexOf(` ${phrase} `);
+  return at;
+}
+
+export function containsPhrase(text: string, phrases: readonly string[]): boolean {
+  return phrases.some((p) => phraseIndex(text, normalize(p)) >= 0);
+}
+
+export function equalsPhrase(text: string, phrases: readonly string[]): boolean {
+  return phrases.some((p) => normalize(p) === text);
+}
+
+/** Levenshtein distance, stopping early once it exceeds `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Same word, allowing one typo in words of 4 letters or more. */
+export function closeEnough(typed: string, expected: string): boolean {
+  if (typed === expected) return true;
+  return expected.length >= 4 && typed.length >= 3 && editDistance(typed, expected, 1) <= 1;
+}

@@ -1,0 +1,52 @@
+/** Loads locales/<lang>/{translation,lexicon}.json into one i18next instance. */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import type { Lexicon, Lexicons } from '../../flows/step1/lexicon.js';
+import type { Part } from '../../flows/step1/types.js';
+
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../locales');
+
+export interface Locales {
+  i18n: i18n;
+  languages: string[];
+  lexicons: Lexicons;
+  /** Renders one message part in `lang`. */
+  text(lang: string, part: Part): string;
+  t(lang: string): TFunction;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+export function loadLocales(dir = LOCALES_DIR, fallbackLng = 'fr'): Locales {
+  const languages = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort((a, b) => (a === fallbackLng ? -1 : b === fallbackLng ? 1 : a.localeCompare(b)));
+  const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+  const lexicons: Record<string, Lexicon> = {};
+  for (const lang of languages) {
+    resources[lang] = { translation: readJson(path.join(dir, lang, 'translation.json')) };
+    lexicons[lang] = readJson(path.join(dir, lang, 'lexicon.json')) as unknown as Lexicon;
+  }
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: fallbackLng,
+    fallbackLng,
+    supportedLngs: languages,
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return {
+    i18n: instance,
+    languages,
+    lexicons,
+    text: (lang, part) => instance.t(part.key, { lng: lang, ...(part.vars ?? {}) }) as string,
+    t: (lang) => instance.getFixedT(lang),
+  };
+}

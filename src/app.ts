@@ -1,0 +1,73 @@
+/** Wires the bot together. No side effect until start(): main.ts opens what it needs and passes it in. */
+import type { Logger } from 'pino';
+import { createStep1Machine } from '../flows/step1/step1Machine.js';
+import type { AlertRouter } from './alerts/alertRouter.js';
+import type { ChannelAdapter } from './channels/types.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { Engine } from './engine/engine.js';
+import { Renderer } from './engine/render.js';
+import type { Locales } from './i18n/index.js';
+import { OutboxDispatcher } from './outbox/dispatcher.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  locales: Locales;
+  logger: Logger;
+  channels: ChannelAdapter[];
+  router: AlertRouter;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+export interface App {
+  engine: Engine;
+  dispatcher: OutboxDispatcher;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const clock = deps.clock ?? (() => new Date());
+  const { config, locales } = deps;
+  const machine = createStep1Machine({ lexicons: locales.lexicons, labelOf: locales.text, languages: locales.languages });
+  const channels = new Map(deps.channels.map((c) => [c.name, c]));
+  const dispatcher = new OutboxDispatcher({
+    db: deps.db,
+    channels,
+    logger: deps.logger,
+    clock,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    pollMs: config.OUTBOX_POLL_MS,
+  });
+  const engine = new Engine({
+    db: deps.db,
+    machine,
+    locales,
+    renderer: new Renderer(locales, config.supportLines),
+    router: deps.router,
+    logger: deps.logger,
+    clock,
+    newId: deps.newId ?? (() => crypto.randomUUID()),
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    coordinatorLanguage: config.COORDINATOR_LANGUAGE,
+    ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+    onCommitted: () => dispatcher.kick(),
+  });
+  return {
+    engine,
+    dispatcher,
+    async start() {
+      dispatcher.start();
+      for (const channel of deps.channels) await channel.start((m) => engine.handle(m).then(() => undefined));
+    },
+    async stop() {
+      for (const channel of deps.channels) await channel.stop();
+      await engine.idle();
+      await dispatcher.drain();
+      await dispatcher.stop();
+    },
+  };
+}

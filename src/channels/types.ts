@@ -1,0 +1,58 @@
+/** The channel-neutral messages the engine works with. Adapters translate to and from their platform. */
+
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'choice'; choiceId: string }
+  | { kind: 'media'; mediaType: string };
+
+export interface InboundMessage {
+  channel: string;
+  /** The sender's address exactly as the platform gives it (chat id, …@c.us, …@lid). */
+  address: string;
+  /** The platform's id for this message: a second delivery with the same id is ignored. */
+  externalId: string;
+  /** When the platform received it. */
+  receivedAt: Date;
+  content: InboundContent;
+  /** The user's language as the platform reports it, used for a new contact. */
+  languageHint?: string;
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+export interface OutgoingMessage {
+  text: string;
+  choices?: Choice[];
+}
+
+export interface SendResult {
+  /** The platform's id of the sent message, to delete or edit it later. */
+  externalId?: string;
+}
+
+/** A delivery that must not be retried: the user blocked the bot, the chat is gone. */
+export class PermanentDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'blocked' | 'gone' | 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+export interface ChannelAdapter {
+  readonly name: string;
+  start(onMessage: InboundHandler): Promise<void>;
+  stop(): Promise<void>;
+  send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators'): Promise<SendResult>;
+  /** Removes a message sent earlier; resolves false where the platform cannot. */
+  deleteMessage(address: string, externalId: string): Promise<boolean>;
+}
+
+/** The channel is down for now (not connected, logged out): wait without spending an attempt. */
+export class ChannelUnavailableError extends Error {}

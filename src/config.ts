@@ -1,0 +1,73 @@
+/** Configuration: read from the environment once at startup, validated, frozen. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, sqliteFilePath } from './db/url.js';
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Paris');
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every variable the bot reads, with its default. The README's configuration table mirrors this. */
+export const configSchema = z.object({
+  DATABASE_URL: z.string().startsWith('file:', 'a SQLite URL such as file:./data/icope.db').default(DEFAULT_DATABASE_URL),
+  DEFAULT_LANGUAGE: z.enum(['fr', 'en']).default('fr'),
+  DEFAULT_TIME_ZONE: timeZone.default('Europe/Paris'),
+  COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as FR').default('FR'),
+  SUPPORT_LINES_FILE: z.string().min(1).default('config/support-lines.json'),
+  TERRITORY_NAME: z.string().min(1).max(80).optional(),
+  COORDINATOR_LANGUAGE: z.enum(['fr', 'en']).default('fr'),
+  OUTBOX_MAX_ATTEMPTS: positiveInt.max(100).default(8),
+  OUTBOX_POLL_MS: positiveInt.default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FILE: z.string().optional(),
+});
+
+export type EnvConfig = z.infer<typeof configSchema>;
+
+const supportLinesSchema = z.record(
+  z.string(),
+  z.array(z.object({ number: z.string().min(2), label: z.string().regex(/^[a-z_]+$/) })).min(1),
+);
+export type SupportLine = { number: string; label: string };
+
+export interface Config extends EnvConfig {
+  supportLines: SupportLine[];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the configuration; throws one ConfigError naming the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const known = Object.keys(configSchema.shape);
+  const input = Object.fromEntries(known.flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])));
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Configuration error: ${name}=${JSON.stringify(env[name])} is not valid: expected ${issue.message}.`);
+  }
+  const file = path.resolve(cwd, parsed.data.SUPPORT_LINES_FILE);
+  let lines: z.infer<typeof supportLinesSchema>;
+  try {
+    lines = supportLinesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new ConfigError(
+      `Configuration error: SUPPORT_LINES_FILE (${file}) could not be read as a list of support numbers per country: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const supportLines = lines[parsed.data.COUNTRY] ?? lines.default;
+  if (!supportLines) {
+    throw new ConfigError(`Configuration error: SUPPORT_LINES_FILE has no entry for COUNTRY=${parsed.data.COUNTRY} and no "default" entry.`);
+  }
+  // Resolved once, so the CLI migrating it and the bot opening it agree whatever their working folder.
+  const DATABASE_URL = `file:${sqliteFilePath(parsed.data.DATABASE_URL)}`;
+  return Object.freeze({ ...parsed.data, DATABASE_URL, supportLines });
+}

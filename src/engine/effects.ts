@@ -1,0 +1,220 @@
+/** Writes what one turn of the flow decided: records, alerts and outgoing messages, inside one transaction. */
+import type { DomainResult, Effect } from '../../flows/step1/types.js';
+import { renderAlertMessage } from '../alerts/alertMessage.js';
+import type { AlertRouter, Territory } from '../alerts/alertRouter.js';
+import type { Tx } from '../db/database.js';
+import type { Contact } from '../generated/prisma/client.js';
+import type { Locales } from '../i18n/index.js';
+import { enqueue, enqueueDelete } from '../outbox/outbox.js';
+import type { Renderer } from './render.js';
+
+export interface EffectContext {
+  tx: Tx;
+  contact: Contact;
+  /** Prefix of this turn's outbox keys: unique per inbound message. */
+  keyPrefix: string;
+  now: Date;
+  timeZone: string;
+  locales: Locales;
+  renderer: Renderer;
+  router: AlertRouter;
+  coordinatorLanguage: string;
+  territoryName?: string;
+}
+
+type Of<T extends Effect['type']> = Extract<Effect, { type: T }>;
+
+export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promise<void> {
+  let lang = ctx.contact.language;
+  for (const [i, effect] of effects.entries()) {
+    const key = `${ctx.keyPrefix}:${i}`;
+    switch (effect.type) {
+      case 'reply':
+        await enqueue(ctx.tx, {
+          key,
+          channel: ctx.contact.channel,
+          address: ctx.contact.address,
+          audience: 'contact',
+          contactId: ctx.contact.id,
+          message: ctx.renderer.reply(lang, effect),
+          ...(effect.ref ? { ref: effect.ref } : {}),
+        });
+        break;
+      case 'hide':
+        await enqueueDelete(ctx.tx, key, ctx.contact.id, effect.ref);
+        break;
+      case 'languageChanged':
+        lang = effect.lang;
+        await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { language: lang } });
+        break;
+      case 'screeningStarted':
+        await startScreening(ctx, effect);
+        break;
+      case 'personUpdated': {
+        const { personId, type: _t, ...fields } = effect;
+        await ctx.tx.person.update({ where: { id: personId }, data: fields });
+        break;
+      }
+      case 'answer':
+        await ctx.tx.answer.create({
+          data: {
+            screeningId: effect.screeningId,
+            item: effect.item,
+            rawText: effect.raw,
+            value: JSON.stringify(effect.value),
+            askedAt: new Date(effect.askedAt),
+            answeredAt: new Date(effect.answeredAt),
+          },
+        });
+        break;
+      case 'completed':
+        await complete(ctx, effect, lang, key);
+        break;
+      case 'abandoned':
+        await ctx.tx.screening.updateMany({
+          where: { id: effect.screeningId, status: 'started' },
+          data: { status: 'abandoned', abandonedAt: new Date(effect.at) },
+        });
+        break;
+      case 'urgent':
+        await raiseUrgent(ctx, effect);
+        break;
+    }
+  }
+}
+
+async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Promise<void> {
+  const at = new Date(e.at);
+  if (e.newPerson) {
+    await ctx.tx.person.create({
+      data: { id: e.personId, contactId: ctx.contact.id, timeZone: ctx.timeZone, consentAt: at, consentVersion: e.consentVersion },
+    });
+  } else {
+    await ctx.tx.person.updateMany({
+      where: { id: e.personId, NOT: { consentVersion: e.consentVersion } },
+      data: { consentAt: at, consentVersion: e.consentVersion },
+    });
+  }
+  // Whatever this contact left unfinished is over: a new screening starts.
+  await ctx.tx.screening.updateMany({
+    where: { contactId: ctx.contact.id, status: 'started' },
+    data: { status: 'abandoned', abandonedAt: at },
+  });
+  await ctx.tx.screening.create({
+    data: {
+      id: e.screeningId,
+      personId: e.personId,
+      contactId: ctx.contact.id,
+      channel: ctx.contact.channel,
+      kind: e.kind,
+      mode: e.mode,
+      questionnaireVersion: e.questionnaireVersion,
+      wordSet: e.wordSet,
+      startedAt: at,
+    },
+  });
+}
+
+function territoryName(ctx: EffectContext, territory: Territory, lang: string, forCoordinators: boolean): string {
+  return territory.name ?? ctx.territoryName ?? ctx.locales.text(lang, { key: forCoordinators ? 'territory.defaultForCoordinators' : 'territory.default' });
+}
+
+async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, key: string): Promise<void> {
+  const screening = await ctx.tx.screening.update({
+    where: { id: e.screeningId },
+    data: { status: 'completed', completedAt: new Date(e.at), weightKg: e.weightKg ?? null },
+    include: { person: true },
+  });
+  await ctx.tx.domainResult.createMany({
+    data: e.results.map((r) => ({ screeningId: e.screeningId, domain: r.domain, status: r.status, reasons: JSON.stringify(r.reasons) })),
+  });
+  const territory = ctx.router.route(screening.person?.postcode);
+  await enqueue(ctx.tx, {
+    key: `${key}:summary`,
+    channel: ctx.contact.channel,
+    address: ctx.contact.address,
+    audience: 'contact',
+    contactId: ctx.contact.id,
+    message: ctx.renderer.summary(lang, {
+      results: e.results,
+      firstName: screening.person?.firstName ?? null,
+      forSomeoneElse: screening.mode !== 'self',
+      territoryName: territoryName(ctx, territory, lang, false),
+      hasCoordinators: territory.targets.length > 0,
+      moodFlagged: e.moodFlagged,
+    }),
+  });
+  const flagged = e.results.filter((r) => r.status === 'alert');
+  if (flagged.length === 0) return;
+  const existing = await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } });
+  const domains = JSON.stringify(flagged.map((r) => r.domain));
+  const alert = existing
+    ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { domains } })
+    : await ctx.tx.alert.create({
+        data: { contactId: ctx.contact.id, personId: e.personId, screeningId: e.screeningId, domains, priority: 'normal' },
+      });
+  await notifyCoordinators(ctx, alert.id, alert.priority as 'normal' | 'urgent', flagged, existing ? 'domains' : 'new');
+}
+
+async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
+  const open = { status: { not: 'closed' } };
+  const existing = e.screeningId
+    ? await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } })
+    : await ctx.tx.alert.findFirst({ where: { contactId: ctx.contact.id, screeningId: null, priority: 'urgent', ...open } });
+  if (existing && existing.priority === 'urgent' && existing.status !== 'closed') return; // coordinators already know
+  const alert = existing
+    ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { priority: 'urgent', status: 'new', closedAt: null, closedBy: null, outcome: null } })
+    : await ctx.tx.alert.create({
+        data: {
+          contactId: ctx.contact.id,
+          personId: e.personId ?? null,
+          screeningId: e.screeningId ?? null,
+          domains: JSON.stringify([]),
+          priority: 'urgent',
+          createdAt: new Date(e.at),
+        },
+      });
+  await notifyCoordinators(ctx, alert.id, 'urgent', [], 'urgent');
+}
+
+function callbackOf(ctx: EffectContext, lang: string): string {
+  const { channel, address } = ctx.contact;
+  const wa = /^(\d+)@c\.us$/.exec(address);
+  if (channel === 'whatsapp' && wa) return ctx.locales.text(lang, { key: 'coordinators.via.whatsapp', vars: { number: `+${wa[1]}` } });
+  if (channel === 'whatsapp') return ctx.locales.text(lang, { key: 'coordinators.via.whatsappId' });
+  return ctx.locales.text(lang, { key: `coordinators.via.${channel}` });
+}
+
+async function notifyCoordinators(
+  ctx: EffectContext,
+  alertId: number,
+  priority: 'normal' | 'urgent',
+  flagged: DomainResult[],
+  event: string,
+): Promise<void> {
+  const alert = await ctx.tx.alert.findUniqueOrThrow({ where: { id: alertId }, include: { person: true, screening: true } });
+  const territory = ctx.router.route(alert.person?.postcode);
+  const lang = ctx.coordinatorLanguage;
+  const text = renderAlertMessage(ctx.locales, lang, {
+    alertId,
+    territoryName: territoryName(ctx, territory, lang, true),
+    priority,
+    firstName: alert.person?.firstName ?? null,
+    birthYear: alert.person?.birthYear ?? null,
+    postcode: alert.person?.postcode ?? null,
+    callback: callbackOf(ctx, lang),
+    mode: (alert.screening?.mode as 'self' | 'relative' | 'helper' | undefined) ?? null,
+    flagged,
+    distress: priority === 'urgent',
+    now: ctx.now,
+  });
+  for (const target of territory.targets) {
+    await enqueue(ctx.tx, {
+      key: `alert:${alertId}:${event}:${target.channel}:${target.address}`,
+      channel: target.channel,
+      address: target.address,
+      audience: 'coordinators',
+      message: { text },
+    });
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * One inbound message → deduplicate → load the contact's conversation → one flow turn → in one
+ * transaction: snapshot, records, alerts, outbox rows → then wake the dispatcher.
+ * Messages of one contact are handled one at a time; different contacts concurrently.
+ */
+import type { Logger } from 'pino';
+import type { Step1Machine } from '../../flows/step1/step1Machine.js';
+import type { InputEvent, KnownPerson } from '../../flows/step1/types.js';
+import type { AlertRouter } from '../alerts/alertRouter.js';
+import type { InboundMessage } from '../channels/types.js';
+import type { Database, Tx } from '../db/database.js';
+import type { Locales } from '../i18n/index.js';
+import { enqueue } from '../outbox/outbox.js';
+import { applyEffects } from './effects.js';
+import { runFlow } from './flowRunner.js';
+import { KeyedQueue } from './keyedQueue.js';
+import type { Renderer } from './render.js';
+
+export interface EngineDeps {
+  db: Database;
+  machine: Step1Machine;
+  locales: Locales;
+  renderer: Renderer;
+  router: AlertRouter;
+  logger: Logger;
+  clock: () => Date;
+  newId: () => string;
+  defaultLanguage: string;
+  defaultTimeZone: string;
+  coordinatorLanguage: string;
+  territoryName?: string;
+  /** Called after each commit that may have queued messages. */
+  onCommitted: () => void;
+}
+
+export type HandleResult = 'processed' | 'duplicate' | 'failed';
+
+export class Engine {
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly d: EngineDeps) {}
+
+  handle(message: InboundMessage): Promise<HandleResult> {
+    return this.queue.run(`${message.channel}\u0000${message.address}`, async () => {
+      try {
+        const result = await this.process(message);
+        this.d.onCommitted();
+        return result;
+      } catch (err) {
+        // Logged without the message text or the address: health data stays out of logs.
+        this.d.logger.error({ err, channel: message.channel, externalId: message.externalId }, 'inbound message failed');
+        await this.apologise(message).catch(() => undefined);
+        return 'failed';
+      }
+    });
+  }
+
+  /** Resolves once every message received so far has been handled. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private language(hint: string | undefined): string {
+    const base = hint?.toLowerCase().split(/[-_]/)[0];
+    return base && this.d.locales.languages.includes(base) ? base : this.d.defaultLanguage;
+  }
+
+  private async process(message: InboundMessage): Promise<HandleResult> {
+    const d = this.d;
+    return d.db.tx(async (tx) => {
+      const contact = await tx.contact.upsert({
+        where: { channel_address: { channel: message.channel, address: message.address } },
+        create: { channel: message.channel, address: message.address, language: this.language(message.languageHint) },
+        update: { blockedAt: null, blockReason: null },
+      });
+      const seen = await tx.inboundMessage.findUnique({
+        where: { channel_externalId: { channel: message.channel, externalId: message.externalId } },
+      });
+      if (seen) return 'duplicate';
+      await tx.inboundMessage.create({
+        data: {
+          channel: message.channel,
+          externalId: message.externalId,
+          contactId: contact.id,
+          kind: message.content.kind,
+          receivedAt: message.receivedAt,
+        },
+      });
+      const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+      const event: InputEvent = {
+        type: 'INPUT',
+        newIds: { screening: d.newId(), person: d.newId() },
+        at: message.receivedAt.toISOString(),
+        persons: await knownPersons(tx, contact.id),
+        ...(message.content.kind === 'text' ? { text: message.content.text } : {}),
+        ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
+        ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
+      };
+      const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
+      if (turn.restarted) {
+        d.logger.warn({ contactId: contact.id }, 'conversation snapshot unusable: flow restarted');
+        await tx.screening.updateMany({
+          where: { contactId: contact.id, status: 'started' },
+          data: { status: 'abandoned', abandonedAt: message.receivedAt },
+        });
+      }
+      await applyEffects(
+        {
+          tx,
+          contact,
+          keyPrefix: `in:${message.channel}:${message.externalId}`,
+          now: d.clock(),
+          timeZone: d.defaultTimeZone,
+          locales: d.locales,
+          renderer: d.renderer,
+          router: d.router,
+          coordinatorLanguage: d.coordinatorLanguage,
+          ...(d.territoryName ? { territoryName: d.territoryName } : {}),
+        },
+        turn.effects,
+      );
+      const data = { machineVersion: turn.machineVersion, snapshot: turn.snapshot };
+      await tx.conversation.upsert({ where: { contactId: contact.id }, create: { contactId: contact.id, ...data }, update: data });
+      return 'processed';
+    });
+  }
+
+  private async apologise(message: InboundMessage): Promise<void> {
+    await this.d.db.tx(async (tx) => {
+      const contact = await tx.contact.findUnique({
+        where: { channel_address: { channel: message.channel, address: message.address } },
+      });
+      await enqueue(tx, {
+        key: `error:${message.channel}:${message.externalId}`,
+        channel: message.channel,
+        address: message.address,
+        audience: 'contact',
+        ...(contact ? { contactId: contact.id } : {}),
+        message: { text: this.d.locales.text(contact?.language ?? this.d.defaultLanguage, { key: 'common.error' }) },
+      });
+    });
+    this.d.onCommitted();
+  }
+}
+
+/** What the flow needs to know of the persons this contact screened before. */
+export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPerson[]> {
+  const persons = await tx.person.findMany({
+    where: { contactId },
+    orderBy: { createdAt: 'asc' },
+    include: { screenings: { orderBy: { startedAt: 'desc' }, select: { status: true, wordSet: true, weightKg: true } } },
+  });
+  return persons
+    .filter((p) => p.birthYear !== null || p.firstName !== null)
+    .map((p) => {
+      const completed = p.screenings.filter((s) => s.status === 'completed');
+      const lastWeight = completed.find((s) => s.weightKg !== null)?.weightKg;
+      return {
+        id: p.id,
+        ...(p.firstName ? { firstName: p.firstName } : {}),
+        ...(p.birthYear !== null ? { birthYear: p.birthYear } : {}),
+        ...(p.postcode ? { postcode: p.postcode } : {}),
+        ...(p.consentVersion ? { consentVersion: p.consentVersion } : {}),
+        ...(lastWeight !== undefined && lastWeight !== null ? { lastWeightKg: lastWeight } : {}),
+        ...(p.screenings[0] ? { lastWordSet: p.screenings[0].wordSet } : {}),
+        completedScreenings: completed.length,
+      };
+    });
+}

@@ -1,0 +1,72 @@
+/** Entry point: validate configuration, prepare the database, start the channels. */
+import path from 'node:path';
+import { createApp } from './app.js';
+import { singleTerritoryRouter } from './alerts/alertRouter.js';
+import { TERMINAL_COORDINATORS, TerminalChannel } from './channels/terminal.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { sqliteFilePath } from './db/url.js';
+import { loadLocales, type Locales } from './i18n/index.js';
+import { createLogger } from './logger.js';
+
+function checkSupportLines(config: Config, locales: Locales): void {
+  for (const line of config.supportLines) {
+    for (const lang of locales.languages) {
+      if (!locales.i18n.exists(`support.${line.label}`, { lng: lang, fallbackLng: false })) {
+        throw new ConfigError(
+          `Configuration error: support line "${line.label}" in SUPPORT_LINES_FILE has no text "support.${line.label}" in locales/${lang}/translation.json.`,
+        );
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const locales = loadLocales(undefined, config.DEFAULT_LANGUAGE);
+  checkSupportLines(config, locales);
+  // The terminal chat owns stdout: logs then go to a file beside the database.
+  const logFile = config.LOG_FILE ?? path.join(path.dirname(sqliteFilePath(config.DATABASE_URL)), 'bot.log');
+  const logger = createLogger(config.LOG_LEVEL, logFile);
+  await migrate(config.DATABASE_URL);
+  const db = await Database.open(config.DATABASE_URL);
+
+  let app: ReturnType<typeof createApp> | undefined;
+  const shutdown = async (code: number) => {
+    await app?.stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+    await db.close();
+    logger.flush();
+    // Piped output is written asynchronously: let it reach its reader before exiting.
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.exit(code);
+  };
+  const terminal = new TerminalChannel({
+    input: process.stdin,
+    output: process.stdout,
+    languageHint: config.DEFAULT_LANGUAGE,
+    onClose: () => void shutdown(0),
+  });
+  app = createApp({
+    config,
+    db,
+    locales,
+    logger,
+    channels: [terminal],
+    router: singleTerritoryRouter({ targets: [{ channel: 'terminal', address: TERMINAL_COORDINATORS }] }),
+  });
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  await app.start();
+  logger.info({ channels: ['terminal'] }, 'bot started');
+  process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`The bot could not start: ${(error as Error).message}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+/**
+ * Delivers outbox rows: oldest first, in order per address, with bounded retries and backoff.
+ * A row is claimed (pending → sending) in a transaction before the network call, and settled after.
+ */
+import type { Logger } from 'pino';
+import { ChannelUnavailableError, PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
+import type { Database } from '../db/database.js';
+import type { OutboxMessage } from '../generated/prisma/client.js';
+
+export interface DispatcherOptions {
+  db: Database;
+  channels: ReadonlyMap<string, ChannelAdapter>;
+  logger: Logger;
+  clock: () => Date;
+  maxAttempts: number;
+  pollMs: number;
+  /** A row left in "sending" longer than this (a crash mid-send) is tried again. */
+  leaseMs?: number;
+}
+
+const BATCH = 200;
+const UNAVAILABLE_RETRY_MS = 5_000;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private draining: Promise<number> | undefined;
+  private again = false;
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Something was queued: deliver now rather than at the next poll. */
+  kick(): void {
+    if (!this.running) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.draining = this.drain()
+      .catch((err: unknown) => {
+        this.o.logger.error({ err }, 'outbox drain failed');
+        return 0;
+      })
+      .finally(() => {
+        this.draining = undefined;
+        if (!this.running) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.timer = setTimeout(() => this.kick(), this.o.pollMs);
+        }
+      });
+  }
+
+  /** Sends every row due now; returns how many rows were settled. Also usable without start(). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const settled = await this.drainOnce();
+      total += settled;
+      if (settled === 0) return total;
+    }
+  }
+
+  private async drainOnce(): Promise<number> {
+    const now = this.o.clock();
+    const lease = new Date(now.getTime() - (this.o.leaseMs ?? 60_000));
+    const rows = await this.o.db.tx(async (tx) => {
+      await tx.outboxMessage.updateMany({ where: { status: 'sending', nextAttemptAt: { lt: lease } }, data: { status: 'pending' } });
+      return tx.outboxMessage.findMany({ where: { status: { in: ['pending', 'sending'] } }, orderBy: { id: 'asc' }, take: BATCH });
+    });
+    // Only the oldest unsettled row of each address may go: later ones wait behind it.
+    const heads = new Map<string, OutboxMessage>();
+    for (const row of rows) {
+      const k = `${row.channel}\u0000${row.address}`;
+      if (!heads.has(k)) heads.set(k, row);
+    }
+    const due = [...heads.values()].filter((r) => r.status === 'pending' && r.nextAttemptAt <= now);
+    let settled = 0;
+    await Promise.all(
+      due.map(async (row) => {
+        if (await this.deliver(row)) settled++;
+      }),
+    );
+    return settled;
+  }
+
+  private async claim(row: OutboxMessage): Promise<boolean> {
+    const now = this.o.clock();
+    const { count } = await this.o.db.tx((tx) =>
+      tx.outboxMessage.updateMany({
+        where: { id: row.id, status: 'pending' },
+        data: { status: 'sending', attempts: { increment: 1 }, nextAttemptAt: now },
+      }),
+    );
+    return count === 1;
+  }
+
+  /** Returns true when the row reached a final state (sent, failed, dropped). */
+  private async deliver(row: OutboxMessage): Promise<boolean> {
+    if (!(await this.claim(row))) return false;
+    const attempts = row.attempts + 1;
+    const channel = this.o.channels.get(row.channel);
+    try {
+      if (!channel) throw new ChannelUnavailableError(`channel ${row.channel} is not running`);
+      let externalId: string | null = null;
+      if (row.kind === 'delete') {
+        await this.deleteTarget(channel, row);
+      } else {
+        const result = await channel.send(row.address, JSON.parse(row.payload) as OutgoingMessage, row.audience as 'contact' | 'coordinators');
+        externalId = result.externalId ?? null;
+      }
+      await this.o.db.tx((tx) =>
+        tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.o.clock(), externalId, lastError: null } }),
+      );
+      return true;
+    } catch (error) {
+      return this.settleFailure(row, attempts, error);
+    }
+  }
+
+  private async deleteTarget(channel: ChannelAdapter, row: OutboxMessage): Promise<void> {
+    const { targetId } = JSON.parse(row.payload) as { targetId: number };
+    const target = await this.o.db.read((db) => db.outboxMessage.findUnique({ where: { id: targetId } }));
+    if (!target?.externalId) return; // never sent, or the channel gave no id: nothing to remove
+    try {
+      const removed = await channel.deleteMessage(target.address, target.externalId);
+      if (!removed) this.o.logger.info({ outboxId: row.id }, 'channel could not delete the message');
+    } catch (err) {
+      // A failed deletion must not block the conversation behind it.
+      this.o.logger.warn({ outboxId: row.id, err: (err as Error).message }, 'message deletion failed');
+    }
+  }
+
+  private async settleFailure(row: OutboxMessage, attempts: number, error: unknown): Promise<boolean> {
+    const message = (error as Error)?.message?.slice(0, 300) ?? String(error);
+    const now = this.o.clock();
+    if (error instanceof ChannelUnavailableError) {
+      await this.o.db.tx((tx) =>
+        tx.outboxMessage.update({
+          where: { id: row.id },
+          data: { status: 'pending', attempts: attempts - 1, nextAttemptAt: new Date(now.getTime() + UNAVAILABLE_RETRY_MS), lastError: message },
+        }),
+      );
+      return false;
+    }
+    if (error instanceof PermanentDeliveryError) {
+      this.o.logger.warn({ outboxId: row.id, reason: error.reason }, 'delivery refused for good');
+      await this.o.db.tx(async (tx) => {
+        await tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'dropped', lastError: message } });
+        if (row.contactId && error.reason !== 'invalid') {
+          await tx.contact.update({ where: { id: row.contactId }, data: { blockedAt: now, blockReason: error.reason } });
+          await tx.outboxMessage.updateMany({
+            where: { contactId: row.contactId, audience: 'contact', status: 'pending' },
+            data: { status: 'dropped', lastError: `contact ${error.reason}` },
+          });
+        }
+      });
+      return true;
+    }
+    const final = attempts >= this.o.maxAttempts;
+    this.o.logger.warn({ outboxId: row.id, attempts, final, err: message }, 'delivery failed');
+    await this.o.db.tx((tx) =>
+      tx.outboxMessage.update({
+        where: { id: row.id },
+        data: final
+          ? { status: 'failed', lastError: message }
+          : { status: 'pending', nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), lastError: message },
+      }),
+    );
+    return final;
+  }
+}

@@ -1,0 +1,54 @@
+/** The durable outbox: every message to send is a row first, written in the same transaction as the state. */
+import type { OutgoingMessage } from '../channels/types.js';
+import type { Tx } from '../db/database.js';
+
+export interface NewOutboxMessage {
+  /** Unique: a second enqueue with the same key is ignored. */
+  key: string;
+  channel: string;
+  address: string;
+  audience: 'contact' | 'coordinators';
+  contactId?: string;
+  message: OutgoingMessage;
+  ref?: string;
+}
+
+export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
+  const exists = await tx.outboxMessage.findUnique({ where: { key: m.key }, select: { id: true } });
+  if (exists) return false;
+  await tx.outboxMessage.create({
+    data: {
+      key: m.key,
+      channel: m.channel,
+      address: m.address,
+      audience: m.audience,
+      contactId: m.contactId ?? null,
+      payload: JSON.stringify(m.message),
+      ref: m.ref ?? null,
+    },
+  });
+  return true;
+}
+
+/** Queues the removal of the latest message this contact was sent under `ref` (e.g. the three words). */
+export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref: string): Promise<boolean> {
+  const target = await tx.outboxMessage.findFirst({
+    where: { contactId, ref, kind: 'send' },
+    orderBy: { id: 'desc' },
+  });
+  if (!target) return false;
+  const exists = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
+  if (exists) return false;
+  await tx.outboxMessage.create({
+    data: {
+      key,
+      kind: 'delete',
+      channel: target.channel,
+      address: target.address,
+      audience: target.audience,
+      contactId,
+      payload: JSON.stringify({ targetId: target.id }),
+    },
+  });
+  return true;
+}

@@ -51,7 +51,7 @@ export function question(ctx: Step1Context, step: StepId, deps: FlowDeps, notice
   if (p) parts.push({ key: 'common.progress', vars: p });
   parts.push(...promptFor(step, ctx));
   let choices = choicesFor(step, ctx, deps);
-  if (misses >= MISSES_BEFORE_SKIP && !isOptional(step)) {
+  if (misses >= MISSES_BEFORE_SKIP && !isOptional(step) && !NEVER_SKIPPED.includes(step)) {
     parts.push({ key: 'common.skipOffer' });
     choices = [...(choices ?? []), skipChoice()];
   }
@@ -105,7 +105,11 @@ export function isUnreadable(ev: InputEvent): boolean {
   return ev.media !== undefined || (ev.text ?? '').trim().length === 0 || (ev.text ?? '').length > MAX_TEXT;
 }
 
+/** Consent and who-is-answering decide what follows: they cannot be skipped. */
+const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person'];
+
 export function canSkip(ctx: Step1Context): boolean {
+  if (NEVER_SKIPPED.includes(ctx.step)) return false;
   return isOptional(ctx.step) || ctx.misses >= MISSES_BEFORE_SKIP;
 }
 

@@ -38,10 +38,11 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
           contactId: ctx.contact.id,
           message: ctx.renderer.reply(lang, effect),
           ...(effect.ref ? { ref: effect.ref } : {}),
+          notBefore: ctx.now,
         });
         break;
       case 'hide':
-        await enqueueDelete(ctx.tx, key, ctx.contact.id, effect.ref);
+        await enqueueDelete(ctx.tx, key, ctx.contact.id, effect.ref, ctx.now);
         break;
       case 'languageChanged':
         lang = effect.lang;
@@ -143,6 +144,7 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       hasCoordinators: territory.targets.length > 0,
       moodFlagged: e.moodFlagged,
     }),
+    notBefore: ctx.now,
   });
   const flagged = e.results.filter((r) => r.status === 'alert');
   if (flagged.length === 0) return;
@@ -215,6 +217,7 @@ async function notifyCoordinators(
       address: target.address,
       audience: 'coordinators',
       message: { text },
+      notBefore: ctx.now,
     });
   }
 }

@@ -137,6 +137,7 @@ export class Engine {
         audience: 'contact',
         ...(contact ? { contactId: contact.id } : {}),
         message: { text: this.d.locales.text(contact?.language ?? this.d.defaultLanguage, { key: 'common.error' }) },
+        notBefore: this.d.clock(),
       });
     });
     this.d.onCommitted();

@@ -11,6 +11,8 @@ export interface NewOutboxMessage {
   contactId?: string;
   message: OutgoingMessage;
   ref?: string;
+  /** When it may be sent: the app's clock, not the database's. */
+  notBefore: Date;
 }
 
 export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
@@ -25,13 +27,14 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
       contactId: m.contactId ?? null,
       payload: JSON.stringify(m.message),
       ref: m.ref ?? null,
+      nextAttemptAt: m.notBefore,
     },
   });
   return true;
 }
 
 /** Queues the removal of the latest message this contact was sent under `ref` (e.g. the three words). */
-export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref: string): Promise<boolean> {
+export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref: string, notBefore: Date): Promise<boolean> {
   const target = await tx.outboxMessage.findFirst({
     where: { contactId, ref, kind: 'send' },
     orderBy: { id: 'desc' },
@@ -48,6 +51,7 @@ export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref:
       audience: target.audience,
       contactId,
       payload: JSON.stringify({ targetId: target.id }),
+      nextAttemptAt: notBefore,
     },
   });
   return true;

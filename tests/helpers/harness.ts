@@ -1,0 +1,87 @@
+/** An app on a real SQLite file, a recording channel and a controllable clock. */
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { singleTerritoryRouter } from '../../src/alerts/alertRouter.js';
+import type { InboundContent } from '../../src/channels/types.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { Database } from '../../src/db/database.js';
+import { loadLocales } from '../../src/i18n/index.js';
+import { freshDbUrl } from './db.js';
+import { RecordingChannel } from './recordingChannel.js';
+
+export const locales = loadLocales();
+export const COORDINATORS = 'coordinators-group';
+
+export interface HarnessOptions {
+  url?: string;
+  start?: Date;
+  channel?: RecordingChannel;
+  env?: Record<string, string>;
+}
+
+export class Harness {
+  now: Date;
+  private seq = 0;
+  private ids = 0;
+
+  private constructor(
+    readonly db: Database,
+    readonly app: App,
+    readonly channel: RecordingChannel,
+    readonly url: string,
+    readonly config: Config,
+    start: Date,
+  ) {
+    this.now = start;
+  }
+
+  static async create(o: HarnessOptions = {}): Promise<Harness> {
+    const url = o.url ?? freshDbUrl();
+    const config = loadConfig({ DATABASE_URL: url, ...o.env });
+    const db = await Database.open(config.DATABASE_URL);
+    const channel = o.channel ?? new RecordingChannel();
+    let harness: Harness | undefined;
+    const app = createApp({
+      config,
+      db,
+      locales,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      channels: [channel],
+      router: singleTerritoryRouter({ targets: [{ channel: channel.name, address: COORDINATORS }] }),
+      clock: () => harness!.now,
+      newId: () => `id-${Date.now().toString(36)}-${++harness!.ids}`,
+    });
+    harness = new Harness(db, app, channel, url, config, o.start ?? new Date('2026-11-22T10:00:00Z'));
+    return harness;
+  }
+
+  /** Sends one message from `address` and delivers what it caused; returns the texts that user received. */
+  async say(text: string | InboundContent, address = 'user-1', externalId?: string): Promise<string[]> {
+    this.now = new Date(this.now.getTime() + 5000);
+    const before = this.channel.to(address).length;
+    const content: InboundContent = typeof text === 'string' ? { kind: 'text', text } : text;
+    await this.app.engine.handle({
+      channel: this.channel.name,
+      address,
+      externalId: externalId ?? `msg-${this.now.getTime()}-${++this.seq}-${address}`,
+      receivedAt: this.now,
+      content,
+    });
+    await this.app.dispatcher.drain();
+    return this.channel.to(address).slice(before).map((s) => s.message.text);
+  }
+
+  /** The choices offered with the last message to `address`. */
+  choices(address = 'user-1'): string[] {
+    return this.channel.to(address).at(-1)?.message.choices?.map((c) => c.label) ?? [];
+  }
+
+  last(address = 'user-1'): string {
+    const mine = this.channel.to(address);
+    return mine[mine.length - 1]?.message.text ?? '';
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

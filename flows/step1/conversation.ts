@@ -16,6 +16,8 @@ export interface Step1Context extends StepContext {
   misses: number;
   askedAt: string;
   answers: Partial<Record<ItemId, RecordedAnswer>>;
+  /** Where to go back to when the person cancels the deletion of their data. */
+  resumeTo?: 'asking' | 'finished';
 }
 
 export interface Outcome {
@@ -26,6 +28,7 @@ export interface Outcome {
 export const MAX_TEXT = 1000;
 const MISSES_BEFORE_SKIP = 3;
 
+/** A blank context. Optional fields are listed as undefined so that assigning it clears them. */
 export function initialContext(input: { lang: string; timeZone: string }): Step1Context {
   return {
     lang: input.lang,
@@ -37,6 +40,10 @@ export function initialContext(input: { lang: string; timeZone: string }): Step1
     trail: [],
     misses: 0,
     askedAt: new Date(0).toISOString(),
+    mode: undefined,
+    screening: undefined,
+    timerStartedAt: undefined,
+    resumeTo: undefined,
   };
 }
 
@@ -281,6 +288,19 @@ export const distressChoices: ChoiceSpec[] = [
   { id: 'continue', label: { key: 'choice.continue' } },
   { id: 'stop', label: { key: 'choice.stopForNow' } },
 ];
+
+export const eraseChoices: ChoiceSpec[] = [
+  { id: 'eraseYes', label: { key: 'choice.eraseYes' } },
+  { id: 'eraseNo', label: { key: 'choice.eraseNo' } },
+];
+
+/** Everything forgotten: the conversation starts from scratch, consent included. */
+export function erase(ctx: Step1Context, ev: InputEvent): Outcome {
+  return {
+    patch: initialContext(ctx),
+    effects: [{ type: 'erase', at: ev.at }, { type: 'reply', parts: [{ key: 'flow.erased' }] }],
+  };
+}
 
 export function languageChoices(deps: FlowDeps): ChoiceSpec[] {
   return deps.languages.map((lang) => ({ id: lang, label: { key: 'language.name', vars: { lng: lang } } }));

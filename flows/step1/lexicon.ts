@@ -8,7 +8,8 @@ export type CommandName =
   | 'language'
   | 'skip'
   | 'start'
-  | 'done';
+  | 'done'
+  | 'erase';
 
 export interface Lexicon {
   yes: string[];

@@ -2,11 +2,11 @@
  * The ICOPE Step 1 conversation as an XState v5 machine. Pure: it decides, and emits effects
  * (messages to send, records to write) that the engine performs after committing the new state.
  */
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import type { Outcome, Step1Context } from './conversation.js';
 import {
   abandon, accept, back, begin, canSkip, distress, distressChoices, greetingFor, help, initialContext,
-  isUnreadable, languageChoices, parse, repeat, reprompt, skip, unreadable,
+  erase, eraseChoices, isUnreadable, languageChoices, parse, repeat, reprompt, skip, unreadable,
 } from './conversation.js';
 import type { CommandName } from './lexicon.js';
 import type { FlowDeps } from './steps.js';
@@ -56,6 +56,10 @@ export function createStep1Machine(deps: FlowDeps) {
       isPause: is('pause'),
       isRestart: is('restart'),
       isLanguage: is('language'),
+      isErase: is('erase'),
+      confirmsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseYes',
+      cancelsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseNo',
+      resumesFinished: ({ context }) => context.resumeTo === 'finished',
       isUnreadable: ({ event }) => isUnreadable(input(event)),
       canSkip: ({ context, event }) => (command(event) === 'skip' || input(event).choice === 'skip') && canSkip(context),
       declines: ({ context, event }) => declines(context, input(event)),
@@ -96,6 +100,13 @@ export function createStep1Machine(deps: FlowDeps) {
       }),
       repromptDistress: emit({ type: 'reply', parts: [{ key: 'safety.continueOrStop' }], choices: distressChoices }),
       finished: emit({ type: 'reply', parts: [{ key: 'flow.finished' }] }),
+      askErase: emit({ type: 'reply', parts: [{ key: 'flow.eraseConfirm' }], choices: eraseChoices }),
+      repromptErase: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'flow.eraseConfirm' }], choices: eraseChoices }),
+      erase: apply((ctx, ev) => erase(ctx, ev)),
+      eraseCancelled: emit({ type: 'reply', parts: [{ key: 'flow.eraseCancelled' }] }),
+      resumeAfterCancel: apply((ctx) => repeat(ctx, deps, [{ key: 'flow.eraseCancelled' }])),
+      fromAsking: assign({ resumeTo: 'asking' as const }),
+      fromFinished: assign({ resumeTo: 'finished' as const }),
       restoreFailed: assign(({ context }) => ({ ...initialContext(context), consented: context.consented })),
     },
   }).createMachine({
@@ -119,6 +130,7 @@ export function createStep1Machine(deps: FlowDeps) {
         on: {
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
             { guard: 'isPause', target: 'paused', actions: 'pause' },
             { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
             { guard: 'isRestart', actions: 'restart' },
@@ -159,6 +171,7 @@ export function createStep1Machine(deps: FlowDeps) {
         on: {
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
             { guard: 'isRestart', target: 'asking', actions: 'restart' },
             { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
             { target: 'asking', actions: 'resume' },
@@ -169,8 +182,21 @@ export function createStep1Machine(deps: FlowDeps) {
         on: {
           INPUT: [
             { guard: 'isDistress', actions: 'distress' },
+            { guard: 'isErase', target: 'confirmingErase', actions: ['fromFinished', 'askErase'] },
             { guard: 'isRestart', target: 'asking', actions: 'begin' },
             { actions: 'finished' },
+          ],
+        },
+      },
+      confirmingErase: {
+        on: {
+          INPUT: [
+            { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'confirmsErase', target: 'idle', actions: 'erase' },
+            { guard: and(['cancelsErase', 'resumesFinished']), target: 'finished', actions: 'eraseCancelled' },
+            { guard: 'cancelsErase', target: 'asking', actions: 'resumeAfterCancel' },
+            { guard: 'isPause', target: 'paused', actions: 'pause' },
+            { actions: 'repromptErase' },
           ],
         },
       },

@@ -109,7 +109,9 @@ export type Effect =
       at: string;
     }
   | { type: 'abandoned'; screeningId: string; at: string }
-  | { type: 'urgent'; screeningId?: string; personId?: string; at: string };
+  | { type: 'urgent'; screeningId?: string; personId?: string; at: string }
+  /** Delete every person, screening and alert of this contact. */
+  | { type: 'erase'; at: string };
 
 /** Events the engine sends to the flow. */
 export type InputEvent = {

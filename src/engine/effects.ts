@@ -80,6 +80,9 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
       case 'urgent':
         await raiseUrgent(ctx, effect);
         break;
+      case 'erase':
+        await erase(ctx);
+        break;
     }
   }
 }
@@ -114,6 +117,16 @@ async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Pr
       startedAt: at,
     },
   });
+}
+
+/** The person asked for everything to be forgotten: persons, screenings, answers, results and alerts. */
+async function erase(ctx: EffectContext): Promise<void> {
+  const contactId = ctx.contact.id;
+  await ctx.tx.alert.deleteMany({ where: { contactId } });
+  await ctx.tx.screening.deleteMany({ where: { contactId } });
+  await ctx.tx.person.deleteMany({ where: { contactId } });
+  // Messages not yet sent may quote their answers: they go too.
+  await ctx.tx.outboxMessage.updateMany({ where: { contactId, status: 'pending' }, data: { status: 'dropped', lastError: 'erased on request' } });
 }
 
 function territoryName(ctx: EffectContext, territory: Territory, lang: string, forCoordinators: boolean): string {

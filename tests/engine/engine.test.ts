@@ -209,6 +209,20 @@ describe('engine: unexpected input', () => {
     expect(h.channel.to('coordinators-group')).toHaveLength(2);
   });
 
+  it('"effacer" deletes everything kept for the contact, after confirmation; "no" keeps it', async () => {
+    const h = await harness();
+    await play(h, FR_NORMAL.slice(0, 12));
+    expect((await h.say('effacer'))[0]).toContain('Voulez-vous vraiment effacer');
+    const kept = await h.say('2');
+    expect(kept[0]).toContain('rien n\'a été effacé');
+    expect(kept[0]).toContain('Question 7 sur 13');
+    await h.say('effacer');
+    expect((await h.say('1'))[0]).toContain('toutes vos réponses et informations ont été effacées');
+    const s = await dbState(h);
+    expect([s.persons, s.screenings, s.answers, s.alerts]).toEqual([[], [], [], []]);
+    expect((await h.say('bonjour'))[0]).toContain('Avant de commencer'); // consent is asked again
+  });
+
   it('a refused consent keeps nothing', async () => {
     const h = await harness();
     await play(h, ['bonjour', 'non']);

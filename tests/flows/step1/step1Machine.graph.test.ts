@@ -14,7 +14,7 @@ function inputs(persons: KnownPerson[]): FlowEvent[] {
   const base = { type: 'INPUT' as const, at, persons, newIds: { screening: 's1', person: 'p1' } };
   const texts = [
     'oui', 'non', '1', '2', '3', '4', 'Jeanne', '1947', '31000', '22/11/2026', 'dimanche', 'fleur porte riz',
-    'passer', 'aide', 'répéter', 'retour', 'pause', 'recommencer', 'langue', '', 'xyz', 'je veux mourir',
+    'passer', 'aide', 'répéter', 'retour', 'pause', 'recommencer', 'langue', 'effacer', '', 'xyz', 'je veux mourir',
   ];
   return [
     ...texts.map((text) => ({ ...base, text })),

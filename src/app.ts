@@ -54,6 +54,8 @@ export function createApp(deps: AppDeps): App {
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     coordinatorLanguage: config.COORDINATOR_LANGUAGE,
     ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+    // WhatsApp gives the number with every message; other channels do not.
+    canAskPhone: (channel) => config.CALLBACK_PHONE === 'ask' && channel !== 'whatsapp',
     onCommitted: () => dispatcher.kick(),
   });
   return {

@@ -24,6 +24,7 @@ export const configSchema = z.object({
   SUPPORT_LINES_FILE: z.string().min(1).default('config/support-lines.json'),
   TERRITORY_NAME: z.string().min(1).max(80).optional(),
   COORDINATOR_LANGUAGE: z.enum(['fr', 'en']).default('fr'),
+  CALLBACK_PHONE: z.enum(['ask', 'never']).default('ask'),
   OUTBOX_MAX_ATTEMPTS: positiveInt.max(100).default(8),
   OUTBOX_POLL_MS: positiveInt.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

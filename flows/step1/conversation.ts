@@ -5,7 +5,7 @@
 import { isMoodFlagged, scoreScreening } from './scoring.js';
 import type { FlowDeps, Parsed, ScreeningState, StepContext } from './steps.js';
 import { choicesFor, firstStep, helpFor, isItem, isOptional, nextStep, parseStep, progress, promptFor } from './steps.js';
-import type { ChoiceSpec, Effect, InputEvent, ItemId, Part, RecordedAnswer, StepId } from './types.js';
+import type { ChoiceSpec, DomainResult, Effect, InputEvent, ItemId, Part, RecordedAnswer, StepId } from './types.js';
 import { CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
 
 export interface Step1Context extends StepContext {
@@ -103,17 +103,18 @@ export function reprompt(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Out
 
 /** A reply that is not text we can read: media, an empty or an overlong message. Not counted as a miss. */
 export function unreadable(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
-  const key = ev.media !== undefined ? 'common.media' : (ev.text ?? '').length > MAX_TEXT ? 'common.tooLong' : 'common.empty';
+  const key =
+    ev.media === 'edited' ? 'common.edited' : ev.media !== undefined ? 'common.media' : (ev.text ?? '').length > MAX_TEXT ? 'common.tooLong' : 'common.empty';
   return repeat(ctx, deps, [{ key }]);
 }
 
 export function isUnreadable(ev: InputEvent): boolean {
-  if (ev.choice !== undefined) return false;
+  if (ev.choice !== undefined || ev.phone !== undefined) return false;
   return ev.media !== undefined || (ev.text ?? '').trim().length === 0 || (ev.text ?? '').length > MAX_TEXT;
 }
 
 /** Consent and who-is-answering decide what follows: they cannot be skipped. */
-const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person'];
+const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person', 'phone'];
 
 export function canSkip(ctx: Step1Context): boolean {
   if (NEVER_SKIPPED.includes(ctx.step)) return false;
@@ -147,6 +148,7 @@ function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, perso
     },
     ...(known?.firstName ? { firstName: known.firstName } : {}),
     ...(known?.lastWeightKg !== undefined ? { previousWeightKg: known.lastWeightKg } : {}),
+    phoneKnown: !!known?.phone,
   };
   return {
     screening,
@@ -190,6 +192,14 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
       effects.push(s.effect);
       break;
     }
+    case 'phone': {
+      const s = next.screening!;
+      if (v.phone) {
+        effects.push({ type: 'personUpdated', personId: s.personId, phone: v.phone });
+        next.screening = { ...s, phoneKnown: true };
+      }
+      return finish(next, ev, effects);
+    }
     case 'firstName':
     case 'birthYear':
     case 'postcode': {
@@ -217,6 +227,10 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
     }
   }
   const following = nextStep(ctx.step, next);
+  if (following === 'done' && wantsPhone(next, ev)) {
+    const asked = askOutcome(next, 'phone', ev.at, deps, notices);
+    return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
+  }
   if (following === 'done') return finish(next, ev, effects);
   const asked = askOutcome(next, following, ev.at, deps, notices);
   return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
@@ -236,20 +250,29 @@ export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome
   return accept(ctx, ev, deps, { ok: true, value: { step: item, item, value } });
 }
 
-function finish(ctx: Step1Context, ev: InputEvent, effects: Effect[]): Outcome {
-  const s = ctx.screening!;
-  const results = scoreScreening({
+/** A callback will be needed (an alert) and the channel gave no number: ask once, refusal accepted. */
+function wantsPhone(ctx: Step1Context, ev: InputEvent): boolean {
+  if (!ev.canAskPhone || ctx.screening?.phoneKnown) return false;
+  return results(ctx).some((r) => r.status === 'alert');
+}
+
+function results(ctx: Step1Context): DomainResult[] {
+  return scoreScreening({
     answers: ctx.answers,
     timeZone: ctx.timeZone,
     whisperOffered: ctx.mode !== 'self',
-    ...(s.previousWeightKg !== undefined ? { previousWeightKg: s.previousWeightKg } : {}),
+    ...(ctx.screening?.previousWeightKg !== undefined ? { previousWeightKg: ctx.screening.previousWeightKg } : {}),
   });
+}
+
+function finish(ctx: Step1Context, ev: InputEvent, effects: Effect[]): Outcome {
+  const s = ctx.screening!;
   const weight = ctx.answers.N3?.value;
   effects.push({
     type: 'completed',
     screeningId: s.id,
     personId: s.personId,
-    results,
+    results: results(ctx),
     ...(weight?.status === 'answered' && 'weightKg' in weight ? { weightKg: weight.weightKg } : {}),
     moodFlagged: isMoodFlagged(ctx.answers),
     at: ev.at,

@@ -9,6 +9,8 @@ import type { AnswerValue, ChoiceSpec, ItemId, KnownPerson, Mode, Part, StepId }
 export const STEP_ORDER: readonly StepId[] = [
   'consent', 'who', 'person', 'firstName', 'birthYear', 'postcode',
   'C2', 'C3_date', 'C3_day', 'C1', 'M1', 'M1_timer', 'N1', 'N2', 'N3', 'V1', 'H1', 'H2', 'P1', 'P2', 'C4',
+  // Asked after the recall only when an alert was raised (see conversation.ts).
+  'phone',
 ];
 
 /** What the flow knows while a screening runs; a slice of the machine context. */
@@ -23,6 +25,7 @@ export interface ScreeningState {
   needsDetails: { firstName: boolean; birthYear: boolean; postcode: boolean };
   firstName?: string;
   previousWeightKg?: number;
+  phoneKnown: boolean;
 }
 
 export interface StepContext {
@@ -51,6 +54,7 @@ export type StepValue =
   | { step: 'firstName'; firstName: string | null }
   | { step: 'birthYear'; birthYear: number }
   | { step: 'postcode'; postcode: string }
+  | { step: 'phone'; phone: string | null }
   | { step: ItemId; item: ItemId; value: AnswerValue; startTimer?: boolean };
 
 export type Parsed = { ok: true; value: StepValue } | { ok: false; hint?: Part };
@@ -58,6 +62,7 @@ export type Parsed = { ok: true; value: StepValue } | { ok: false; hint?: Part }
 export interface Reply {
   text?: string;
   choice?: string;
+  phone?: string;
   at: string;
 }
 
@@ -71,7 +76,7 @@ export function isOptional(step: StepId): boolean {
 }
 
 export function isItem(step: StepId): step is ItemId {
-  return STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf('C2');
+  return step !== 'phone' && STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf('C2');
 }
 
 function included(step: StepId, ctx: StepContext): boolean {
@@ -91,6 +96,8 @@ function included(step: StepId, ctx: StepContext): boolean {
     }
     case 'H2':
       return ctx.mode !== undefined && ctx.mode !== 'self';
+    case 'phone':
+      return false; // only by explicit decision after the recall
     default:
       return true;
   }
@@ -145,6 +152,11 @@ export function choicesFor(step: StepId, ctx: StepContext, deps: FlowDeps): Choi
       return [{ id: 'skip', label: { key: 'choice.skip' } }];
     case 'C2':
       return [{ id: 'ready', label: { key: 'choice.ready' } }];
+    case 'phone':
+      return [
+        { id: 'share_phone', label: { key: 'choice.sharePhone' } },
+        { id: 'no_phone', label: { key: 'choice.noPhone' } },
+      ];
     case 'M1':
       return [
         { id: 'start', label: { key: 'item.M1_start' } },
@@ -190,6 +202,8 @@ export function promptFor(step: StepId, ctx: StepContext): Part[] {
       return [{ key: other ? 'flow.birthYearOther' : 'flow.birthYearSelf' }];
     case 'postcode':
       return [{ key: other ? 'flow.postcodeOther' : 'flow.postcodeSelf' }];
+    case 'phone':
+      return [{ key: 'flow.phone' }];
     case 'C2':
       return [{ key: 'item.C2', vars: { words: (ctx.screening?.words ?? []).join(', ') } }];
     default:
@@ -208,6 +222,8 @@ export function commandOf(text: string | undefined, lexicons: Lexicons): Command
   const raw = text.trim();
   if (raw === '?') return 'help';
   const slash = /^\/([a-z]+)/i.exec(raw);
+  // Telegram's /start in the middle of a conversation: show where we are.
+  if (slash && slash[1]!.toLowerCase() === 'start') return 'repeat';
   const normalized = normalize(slash ? slash[1]! : raw);
   if (normalized.length === 0) return undefined;
   const names = Object.keys(Object.values(lexicons)[0]!.commands) as CommandName[];
@@ -237,6 +253,7 @@ export function yesNoOf(text: string, lexicons: Lexicons): YesNo | undefined {
 const SYNONYMS: Record<string, (l: Lexicons) => string[]> = {
   yes: (l) => allOf(l, (x) => x.yes),
   no: (l) => allOf(l, (x) => x.no),
+  no_phone: (l) => allOf(l, (x) => [...x.no, ...x.commands.skip]),
   agree: (l) => allOf(l, (x) => x.yes),
   disagree: (l) => allOf(l, (x) => x.no),
   right: (l) => allOf(l, (x) => x.yes),
@@ -319,6 +336,13 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       const code = text.toUpperCase().replace(/\s+/g, ' ');
       if (!/^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$/.test(code) || !/\d/.test(code)) return { ok: false, hint: { key: 'flow.postcodeInvalid' } };
       return { ok: true, value: { step, postcode: /^[\d ]+$/.test(code) ? code.replace(/ /g, '') : code } };
+    }
+    case 'phone': {
+      if (reply.phone) return { ok: true, value: { step, phone: reply.phone } };
+      if (picked === 'no_phone') return { ok: true, value: { step, phone: null } };
+      const digits = text.replace(/[\s.()-]/g, '');
+      if (/^\+?\d{8,15}$/.test(digits)) return { ok: true, value: { step, phone: digits } };
+      return { ok: false, hint: { key: 'flow.phoneInvalid' } };
     }
     case 'C2':
       return answered('C2', { status: 'answered', ready: true });

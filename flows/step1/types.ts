@@ -8,7 +8,7 @@ export type Mode = 'self' | 'relative' | 'helper';
 export type Domain = 'cognition' | 'mobility' | 'nutrition' | 'vision' | 'hearing' | 'mood';
 export const DOMAINS: readonly Domain[] = ['cognition', 'mobility', 'nutrition', 'vision', 'hearing', 'mood'];
 
-export type DetailStep = 'consent' | 'who' | 'person' | 'firstName' | 'birthYear' | 'postcode';
+export type DetailStep = 'consent' | 'who' | 'person' | 'firstName' | 'birthYear' | 'postcode' | 'phone';
 export type ItemId =
   | 'C2'
   | 'C3_date'
@@ -66,6 +66,7 @@ export interface KnownPerson {
   consentVersion?: string;
   lastWeightKg?: number;
   lastWordSet?: number;
+  phone?: string;
   completedScreenings: number;
 }
 
@@ -97,7 +98,7 @@ export type Effect =
       consentVersion: string;
       at: string;
     }
-  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null }
+  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null; phone?: string | null }
   | { type: 'answer'; screeningId: string; item: ItemId; raw: string | null; value: AnswerValue; askedAt: string; answeredAt: string }
   | {
       type: 'completed';
@@ -123,6 +124,10 @@ export type InputEvent = {
   text?: string;
   choice?: string;
   media?: string;
+  /** A phone number the person shared with the channel's own button. */
+  phone?: string;
+  /** The channel gives no phone number and callbacks need one: ask for it when an alert is raised. */
+  canAskPhone?: boolean;
   /** The persons this contact has screened before. */
   persons: KnownPerson[];
 };

@@ -2,7 +2,10 @@
 
 export type InboundContent =
   | { kind: 'text'; text: string }
-  | { kind: 'choice'; choiceId: string }
+  /** A button press; `messageId` is the platform id of the message that carried the button. */
+  | { kind: 'choice'; choiceId: string; messageId?: string }
+  /** A phone number shared with the platform's own button. */
+  | { kind: 'contact'; phone: string }
   | { kind: 'media'; mediaType: string };
 
 export interface InboundMessage {
@@ -56,3 +59,13 @@ export interface ChannelAdapter {
 
 /** The channel is down for now (not connected, logged out): wait without spending an attempt. */
 export class ChannelUnavailableError extends Error {}
+
+/** The platform asks to slow down (Telegram 429): try again after that delay. */
+export class RetryAfterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}

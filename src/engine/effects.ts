@@ -192,7 +192,8 @@ async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
   await notifyCoordinators(ctx, alert.id, 'urgent', [], 'urgent');
 }
 
-function callbackOf(ctx: EffectContext, lang: string): string {
+function callbackOf(ctx: EffectContext, lang: string, phone: string | null | undefined): string {
+  if (phone) return ctx.locales.text(lang, { key: 'coordinators.via.phone', vars: { number: phone } });
   const { channel, address } = ctx.contact;
   const wa = /^(\d+)@c\.us$/.exec(address);
   if (channel === 'whatsapp' && wa) return ctx.locales.text(lang, { key: 'coordinators.via.whatsapp', vars: { number: `+${wa[1]}` } });
@@ -217,7 +218,7 @@ async function notifyCoordinators(
     firstName: alert.person?.firstName ?? null,
     birthYear: alert.person?.birthYear ?? null,
     postcode: alert.person?.postcode ?? null,
-    callback: callbackOf(ctx, lang),
+    callback: callbackOf(ctx, lang, alert.person?.phone),
     mode: (alert.screening?.mode as 'self' | 'relative' | 'helper' | undefined) ?? null,
     flagged,
     distress: priority === 'urgent',

@@ -29,11 +29,13 @@ export interface EngineDeps {
   defaultTimeZone: string;
   coordinatorLanguage: string;
   territoryName?: string;
+  /** Whether to ask for a phone number when an alert is raised on this channel (it gives none). */
+  canAskPhone: (channel: string) => boolean;
   /** Called after each commit that may have queued messages. */
   onCommitted: () => void;
 }
 
-export type HandleResult = 'processed' | 'duplicate' | 'failed';
+export type HandleResult = 'processed' | 'duplicate' | 'stale' | 'failed';
 
 export class Engine {
   private readonly queue = new KeyedQueue();
@@ -86,6 +88,20 @@ export class Engine {
           receivedAt: message.receivedAt,
         },
       });
+      if (message.content.kind === 'choice' && message.content.messageId !== undefined) {
+        if (await isStale(tx, contact.id, message.content.messageId)) {
+          await enqueue(tx, {
+            key: `in:${message.channel}:${message.externalId}:stale`,
+            channel: contact.channel,
+            address: contact.address,
+            audience: 'contact',
+            contactId: contact.id,
+            message: { text: d.locales.text(contact.language, { key: 'common.staleButton' }) },
+            notBefore: d.clock(),
+          });
+          return 'stale';
+        }
+      }
       const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
       const event: InputEvent = {
         type: 'INPUT',
@@ -95,6 +111,8 @@ export class Engine {
         ...(message.content.kind === 'text' ? { text: message.content.text } : {}),
         ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
         ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
+        ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
+        canAskPhone: d.canAskPhone(message.channel),
       };
       const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
       if (turn.restarted) {
@@ -144,6 +162,16 @@ export class Engine {
   }
 }
 
+/** A press on a button of any message but the latest question is stale. */
+async function isStale(tx: Tx, contactId: string, messageId: string): Promise<boolean> {
+  const latest = await tx.outboxMessage.findFirst({
+    where: { contactId, hasChoices: true, status: 'sent' },
+    orderBy: { id: 'desc' },
+    select: { externalId: true },
+  });
+  return latest?.externalId !== messageId;
+}
+
 /** What the flow needs to know of the persons this contact screened before. */
 export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPerson[]> {
   const persons = await tx.person.findMany({
@@ -161,6 +189,7 @@ export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPers
         ...(p.firstName ? { firstName: p.firstName } : {}),
         ...(p.birthYear !== null ? { birthYear: p.birthYear } : {}),
         ...(p.postcode ? { postcode: p.postcode } : {}),
+        ...(p.phone ? { phone: p.phone } : {}),
         ...(p.consentVersion ? { consentVersion: p.consentVersion } : {}),
         ...(lastWeight !== undefined && lastWeight !== null ? { lastWeightKg: lastWeight } : {}),
         ...(p.screenings[0] ? { lastWordSet: p.screenings[0].wordSet } : {}),

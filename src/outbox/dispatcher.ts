@@ -3,7 +3,7 @@
  * A row is claimed (pending → sending) in a transaction before the network call, and settled after.
  */
 import type { Logger } from 'pino';
-import { ChannelUnavailableError, PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
+import { ChannelUnavailableError, PermanentDeliveryError, RetryAfterError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
 import type { Database } from '../db/database.js';
 import type { OutboxMessage } from '../generated/prisma/client.js';
 
@@ -176,13 +176,14 @@ export class OutboxDispatcher {
       return true;
     }
     const final = attempts >= this.o.maxAttempts;
+    const delay = error instanceof RetryAfterError ? Math.max(error.retryAfterMs, backoffMs(attempts)) : backoffMs(attempts);
     this.o.logger.warn({ outboxId: row.id, attempts, final, err: message }, 'delivery failed');
     await this.o.db.tx((tx) =>
       tx.outboxMessage.update({
         where: { id: row.id },
         data: final
           ? { status: 'failed', lastError: message }
-          : { status: 'pending', nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), lastError: message },
+          : { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), lastError: message },
       }),
     );
     return final;

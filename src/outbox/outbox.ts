@@ -27,6 +27,7 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
       contactId: m.contactId ?? null,
       payload: JSON.stringify(m.message),
       ref: m.ref ?? null,
+      hasChoices: (m.message.choices?.length ?? 0) > 0,
       nextAttemptAt: m.notBefore,
     },
   });

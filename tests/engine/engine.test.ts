@@ -49,8 +49,9 @@ describe('engine: a whole screening', () => {
   });
 
   it('in English, for a relative, with flags: one alert, one coordinator message', async () => {
-    const h = await harness({ env: { DEFAULT_LANGUAGE: 'en', COORDINATOR_LANGUAGE: 'en' } });
+    const h = await harness({ env: { DEFAULT_LANGUAGE: 'en', COORDINATOR_LANGUAGE: 'en', CALLBACK_PHONE: 'ask' } });
     const seen = await play(h, EN_FLAGGED);
+    expect(seen.at(-2)).toContain('could you share your phone number?');
     expect(seen.join('\n')).toContain('Question 14 of 14');
     expect(seen.join('\n')).toContain('whisper three digits');
     const summary = h.last();
@@ -66,6 +67,7 @@ describe('engine: a whole screening', () => {
     expect(coord[0]!.message.text).toContain('Alert no. 1');
     expect(coord[0]!.message.text).toContain('Arthur, 85 years old');
     expect(coord[0]!.message.text).toContain('Answered by: a relative');
+    expect(coord[0]!.message.text).toContain('Call back: 07700900123');
     expect(coord[0]!.message.text).toContain('Eyesight: eyesight problems');
     expect(coord[0]!.message.text).toContain('/take 1');
     // Weight skipped: recorded as skipped, not as a value.

@@ -37,7 +37,7 @@ export class Harness {
 
   static async create(o: HarnessOptions = {}): Promise<Harness> {
     const url = o.url ?? freshDbUrl();
-    const config = loadConfig({ DATABASE_URL: url, ...o.env });
+    const config = loadConfig({ DATABASE_URL: url, CALLBACK_PHONE: 'never', ...o.env });
     const db = await Database.open(config.DATABASE_URL);
     const channel = o.channel ?? new RecordingChannel();
     let harness: Harness | undefined;

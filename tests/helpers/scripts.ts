@@ -4,8 +4,11 @@ export const FR_NORMAL = [
   'non', 'non', 'non', 'non', 'la fleur, la porte et le riz',
 ];
 
-/** Flags vision (V1 yes) and mobility (could not rise), in relative mode with the whisper test. */
+/**
+ * Flags vision (V1 yes) and mobility (could not rise), in relative mode with the whisper test; the
+ * phone number asked for the callback is typed (CALLBACK_PHONE=ask).
+ */
 export const EN_FLAGGED = [
   'hello', 'yes', 'a relative', 'Arthur', '1941', 'SW1A 1AA', 'ready', 'the 22nd of November 2026', 'Sunday', 'no',
-  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice',
+  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice', '07700 900123',
 ];

@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): App {
     dispatcher,
     async start() {
       dispatcher.start();
-      for (const channel of deps.channels) await channel.start((m) => engine.handle(m).then(() => undefined));
+      for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
     },
     async stop() {
       for (const channel of deps.channels) await channel.stop();

@@ -29,6 +29,13 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{10,}$/, 'a token from @BotFather, like 123456789:AA…').optional(),
+  TELEGRAM_API_ROOT: z.url('a URL such as http://127.0.0.1:8081').optional(),
+  TELEGRAM_WEBHOOK_URL: z.url('the public https URL Telegram should post updates to').optional(),
+  TELEGRAM_WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only').optional(),
+  COORDINATOR_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'a Telegram chat id such as -1001234567890').optional(),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;

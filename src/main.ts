@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { createApp } from './app.js';
 import { singleTerritoryRouter } from './alerts/alertRouter.js';
-import { TERMINAL_COORDINATORS, TerminalChannel } from './channels/terminal.js';
+import { buildChannels } from './channels/channels.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -41,25 +41,17 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(code);
   };
-  const terminal = new TerminalChannel({
-    input: process.stdin,
-    output: process.stdout,
-    languageHint: config.DEFAULT_LANGUAGE,
-    onClose: () => void shutdown(0),
-  });
-  app = createApp({
-    config,
-    db,
-    locales,
-    logger,
-    channels: [terminal],
-    router: singleTerritoryRouter({ targets: [{ channel: 'terminal', address: TERMINAL_COORDINATORS }] }),
-  });
+  const setup = buildChannels(config, locales, logger, { onClose: () => void shutdown(0) });
+  if (setup.coordinatorTargets.length === 0) {
+    logger.warn('no coordinators group configured: alerts are stored but nobody is told');
+  }
+  app = createApp({ config, db, locales, logger, channels: setup.channels, router: singleTerritoryRouter({ targets: setup.coordinatorTargets }) });
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   await app.start();
-  logger.info({ channels: ['terminal'] }, 'bot started');
-  process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n\n`);
+  logger.info({ channels: setup.channels.map((c) => c.name) }, 'bot started');
+  if (setup.terminal) process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n\n`);
+  else process.stdout.write(`Bot started: ${setup.channels.map((c) => c.name).join(', ')}. Logs: ${logFile}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -46,7 +46,8 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-export type InboundHandler = (message: InboundMessage) => Promise<void>;
+/** Handles one inbound message; resolves with what became of it ('processed', 'duplicate', 'stale', 'failed'). */
+export type InboundHandler = (message: InboundMessage) => Promise<string | void>;
 
 export interface ChannelAdapter {
   readonly name: string;

@@ -137,6 +137,7 @@ export class Engine {
         },
         turn.effects,
       );
+      d.logger.debug({ contactId: contact.id, state: turn.state, effects: turn.effects.map((e) => e.type) }, 'flow turn');
       const data = { machineVersion: turn.machineVersion, snapshot: turn.snapshot };
       await tx.conversation.upsert({ where: { contactId: contact.id }, create: { contactId: contact.id, ...data }, update: data });
       return 'processed';

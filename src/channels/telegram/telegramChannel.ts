@@ -1,0 +1,141 @@
+/** The Telegram channel: grammY, long polling by default, webhook when a public URL is configured. */
+import { createServer, type Server } from 'node:http';
+import { Bot, webhookCallback, type Context } from 'grammy';
+import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
+import type { Logger } from 'pino';
+import type { ChannelAdapter, InboundHandler, OutgoingMessage, SendResult } from '../types.js';
+import { CHANNEL, toInbound } from './inbound.js';
+import { deliveryError, replyMarkup } from './outbound.js';
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot?: string;
+  /** Webhook mode: the public URL Telegram posts to, and where to listen for it. */
+  webhook?: { url: string; host: string; port: number; secret?: string };
+  /** Commands shown in Telegram's menu, per language ('' = default). */
+  commands: Record<string, BotCommand[]>;
+  logger: Logger;
+  clock?: () => Date;
+  /** Lets tests pass a ready bot (e.g. with a request transformer). */
+  bot?: Bot;
+}
+
+export class TelegramChannel implements ChannelAdapter {
+  readonly name = CHANNEL;
+  readonly bot: Bot;
+  private server: Server | undefined;
+  private polling: Promise<void> | undefined;
+  /** Chats that were shown a reply keyboard (share-contact): the next plain message removes it. */
+  private readonly replyKeyboards = new Set<string>();
+
+  constructor(private readonly o: TelegramOptions) {
+    this.bot = o.bot ?? new Bot(o.token, o.apiRoot ? { client: { apiRoot: o.apiRoot } } : {});
+  }
+
+  /** Registers the update handlers; exposed so handler tests can feed updates without starting. */
+  install(onMessage: InboundHandler): void {
+    const clock = this.o.clock ?? (() => new Date());
+    this.bot.on('callback_query:data', async (ctx) => {
+      try {
+        const inbound = toInbound(ctx, clock());
+        const result = inbound ? await onMessage(inbound) : undefined;
+        await this.markAnswered(ctx, result);
+      } finally {
+        // Always answered, or the person's button keeps spinning.
+        await ctx.answerCallbackQuery().catch(() => undefined);
+      }
+    });
+    this.bot.on(['message', 'edited_message'], async (ctx) => {
+      const inbound = toInbound(ctx, clock());
+      if (inbound) await onMessage(inbound);
+    });
+    this.bot.catch((err) => this.o.logger.error({ err: err.error }, 'telegram update failed'));
+  }
+
+  async start(onMessage: InboundHandler): Promise<void> {
+    this.install(onMessage);
+    await this.bot.init();
+    await this.registerCommands();
+    const allowed_updates = ['message', 'edited_message', 'callback_query'] as const;
+    const webhook = this.o.webhook;
+    if (webhook) {
+      const path = new URL(webhook.url).pathname;
+      const handle = webhookCallback(this.bot, 'http', { ...(webhook.secret ? { secretToken: webhook.secret } : {}) });
+      this.server = createServer((req, res) => {
+        if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) {
+          res.writeHead(404).end();
+          return;
+        }
+        void handle(req, res);
+      });
+      await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(webhook.port, webhook.host, resolve));
+      await this.bot.api.setWebhook(webhook.url, { allowed_updates, ...(webhook.secret ? { secret_token: webhook.secret } : {}) });
+      this.o.logger.info({ mode: 'webhook' }, 'telegram started');
+    } else {
+      this.polling = this.bot.start({ allowed_updates, drop_pending_updates: false });
+      this.polling.catch((err: unknown) => this.o.logger.error({ err }, 'telegram polling stopped'));
+      this.o.logger.info({ mode: 'polling' }, 'telegram started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) {
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+      this.server.closeAllConnections?.();
+      this.server = undefined;
+    }
+    if (this.bot.isRunning()) await this.bot.stop();
+    await this.polling?.catch(() => undefined);
+  }
+
+  async send(address: string, message: OutgoingMessage): Promise<SendResult> {
+    let markup = replyMarkup(message);
+    if (markup && 'keyboard' in markup) this.replyKeyboards.add(address);
+    else if (!markup && this.replyKeyboards.delete(address)) markup = { remove_keyboard: true };
+    try {
+      const sent = await this.bot.api.sendMessage(address, message.text, markup ? { reply_markup: markup } : {});
+      return { externalId: String(sent.message_id) };
+    } catch (error) {
+      throw deliveryError(error);
+    }
+  }
+
+  async deleteMessage(address: string, externalId: string): Promise<boolean> {
+    try {
+      return await this.bot.api.deleteMessage(address, Number(externalId));
+    } catch (error) {
+      this.o.logger.info({ err: (error as Error).message }, 'telegram could not delete a message');
+      return false;
+    }
+  }
+
+  /**
+   * An answered question loses its buttons and shows the chosen answer; a stale one just loses them.
+   * Cosmetic: failures are ignored.
+   */
+  private async markAnswered(ctx: Context, result: string | void): Promise<void> {
+    const msg = ctx.callbackQuery?.message;
+    if (!msg || !('text' in msg) || msg.text === undefined) return;
+    const rows: InlineKeyboardButton[][] = msg.reply_markup?.inline_keyboard ?? [];
+    const pressed = rows.flat().find((b) => 'callback_data' in b && b.callback_data === ctx.callbackQuery?.data);
+    try {
+      if (result === 'processed' && pressed) {
+        await ctx.api.editMessageText(msg.chat.id, msg.message_id, `${msg.text}\n\n✅ ${pressed.text}`, { reply_markup: { inline_keyboard: [] } });
+      } else if (result === 'stale') {
+        await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: { inline_keyboard: [] } });
+      }
+    } catch (err) {
+      this.o.logger.debug({ err: (err as Error).message }, 'telegram could not edit an answered question');
+    }
+  }
+
+  private async registerCommands(): Promise<void> {
+    for (const [lang, commands] of Object.entries(this.o.commands)) {
+      try {
+        await this.bot.api.setMyCommands(commands, lang ? { language_code: lang as never } : {});
+      } catch (err) {
+        this.o.logger.warn({ err: (err as Error).message, lang }, 'telegram commands not registered');
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/** End to end: the real bot against a Telegram Bot API emulator on 127.0.0.1, long polling (the default). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarDate } from '../../../flows/step1/dates.js';
+import { COORDINATOR_CHAT, TelegramE2E } from '../../helpers/telegramE2E.js';
+
+let t: TelegramE2E;
+beforeAll(async () => {
+  t = await TelegramE2E.start();
+});
+afterAll(async () => t?.close());
+
+/** Today's date and weekday in Paris, as a person would type them. */
+function today(lang: 'fr' | 'en') {
+  const d = calendarDate(new Date(), 'Europe/Paris');
+  const days = { fr: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'], en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] };
+  return { date: `${d.day}/${d.month}/${d.year}`, weekday: days[lang][d.weekday]! };
+}
+
+const db = () => t.db;
+
+describe('Telegram end to end', () => {
+  it('French, with buttons: a restart in the middle, a stale button, a sticker, a shared contact', async () => {
+    const chat = 101;
+    await t.say(chat, '/start');
+    expect(t.last(chat).message.text).toContain('Comment allez-vous, vraiment ?');
+    const consent = t.last(chat);
+    const consentAsSent = structuredClone(consent); // the emulator edits messages in place
+    await t.press(chat, "Oui, c'est d'accord");
+    // The answered question shows the answer and lost its buttons.
+    expect(t.botMessages(chat).find((m) => m.messageId === consent.messageId)!.message.text).toMatch(/✅ Oui, c'est d'accord$/);
+    expect(t.buttons(t.botMessages(chat).find((m) => m.messageId === consent.messageId)!)).toEqual([]);
+
+    // An old button pressed again: a gentle note, not a second answer.
+    await t.press(chat, "Oui, c'est d'accord", consentAsSent);
+    expect(t.last(chat).message.text).toContain('question déjà passée');
+
+    await t.press(chat, 'Moi-même, pour moi');
+    await t.say(chat, 'Jeanne');
+
+    // The bot restarts here: nothing is lost.
+    await t.shutdown();
+    await t.boot();
+
+    await t.say(chat, '1947');
+    expect(t.last(chat).message.text).toContain('code postal');
+    await t.sendRaw(chat, { sticker: { file_id: 's1', file_unique_id: 'u1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } });
+    expect(t.last(chat).message.text).toContain('Je ne sais lire que les messages écrits');
+    expect(t.last(chat).message.text).toContain('code postal');
+    await t.say(chat, '31000');
+    const words = t.last(chat);
+    expect(words.message.text).toContain('fleur, porte, riz');
+    await t.press(chat, "C'est bon, je les ai retenus");
+    const { date, weekday } = today('fr');
+    await t.say(chat, date);
+    await t.say(chat, weekday);
+    await t.press(chat, 'Non');
+    await t.press(chat, 'Démarrer le chronomètre');
+    await t.press(chat, 'Terminé');
+    expect(t.last(chat).message.text).toMatch(/Cela a pris [\d.]+ secondes/);
+    await t.press(chat, 'Non');
+    await t.press(chat, 'Non');
+    await t.press(chat, 'Passer cette question');
+    await t.press(chat, 'Oui'); // eyesight: flagged
+    await t.press(chat, 'Non');
+    await t.press(chat, 'Non');
+    await t.press(chat, 'Non');
+    // Before the recall, the three words were deleted from the chat.
+    expect(t.botMessages(chat).some((m) => m.messageId === words.messageId)).toBe(false);
+    await t.say(chat, 'riz, porte, fleur');
+    expect(t.last(chat).message.text).toContain('partager votre numéro');
+    expect(t.last(chat).message.reply_markup).toMatchObject({ keyboard: [[{ text: '📱 Partager mon numéro', request_contact: true }], [{ text: 'Non merci' }]] });
+    await t.sendRaw(chat, { contact: { phone_number: '+33612345678', first_name: 'Jeanne', user_id: chat } });
+    const summary = t.last(chat).message;
+    expect(summary.text).toContain('Vue : à regarder de plus près');
+    expect(summary.text).toContain('Déplacements : tout va bien');
+    expect(summary.reply_markup).toEqual({ remove_keyboard: true });
+
+    const coordinators = t.texts(COORDINATOR_CHAT).filter((x) => x.includes('Jeanne'));
+    expect(coordinators).toHaveLength(1);
+    expect(coordinators[0]).toContain('Rappeler : +33612345678');
+    expect(coordinators[0]).toContain('Vue : difficultés de vue');
+
+    const screening = await db().read((d) => d.screening.findFirstOrThrow({ where: { contact: { address: String(chat) } }, include: { results: true, answers: true, person: true } }));
+    expect(screening.status).toBe('completed');
+    expect(screening.person?.phone).toBe('+33612345678');
+    expect(screening.results.find((r) => r.domain === 'vision')?.status).toBe('alert');
+    expect(screening.results.find((r) => r.domain === 'cognition')?.status).toBe('normal');
+    expect(screening.answers.filter((a) => a.item === 'C1')).toHaveLength(1); // the stale press did not answer twice
+    const alerts = await db().read((d) => d.alert.count({ where: { screeningId: screening.id } }));
+    expect(alerts).toBe(1);
+  });
+
+  it('English, typed answers, language from Telegram, a duplicate update processed once', async () => {
+    const chat = 202;
+    await t.say(chat, 'hello', 'en');
+    expect(t.last(chat).message.text).toContain('How are you, really?');
+    const script = ['yes', 'a relative', 'Arthur', '1941', 'SW1A 1AA', 'ok', today('en').date, today('en').weekday, 'no', 'done in under 14 seconds', 'no', 'no', '70', 'no', 'no', 'yes, all three', 'no', 'no', 'flower door rice'];
+    for (const line of script) await t.say(chat, line, 'en');
+    const summary = t.last(chat).message.text;
+    expect(summary).toContain('Here is the summary for Arthur');
+    expect(summary).toContain('All good: keep it up!');
+    const screening = await db().read((d) => d.screening.findFirstOrThrow({ where: { contact: { address: String(chat) } }, include: { results: true } }));
+    expect(screening.results.every((r) => r.status === 'normal')).toBe(true);
+    expect(screening.mode).toBe('relative');
+    const contact = await db().read((d) => d.contact.findFirstOrThrow({ where: { address: String(chat) } }));
+    expect(contact.language).toBe('en');
+
+    // Polling after a crash delivers the same update again: it is processed once.
+    const before = t.texts(chat).length;
+    const { client, from } = t.client(chat, 'en');
+    await t.post('sendMessage', { ...client.makeMessage('restart'), from });
+    await t.settle();
+    const update = t.server.storage.userMessages.at(-1)!;
+    update.isRead = false; // the emulator hands it out once more, before the next message
+    await t.post('sendMessage', { ...client.makeMessage('placeholder'), from, chat: { id: 999999, type: 'private' } });
+    await t.settle();
+    expect(t.texts(chat).length).toBe(before + 1);
+  });
+
+  it('a user who blocked the bot is marked blocked, and what was queued for them is dropped', async () => {
+    const chat = 303;
+    t.blocked.add(String(chat));
+    await t.say(chat, 'bonjour');
+    const contact = await db().read((d) => d.contact.findFirstOrThrow({ where: { address: String(chat) } }));
+    expect(contact.blockReason).toBe('blocked');
+    const rows = await db().read((d) => d.outboxMessage.findMany({ where: { contactId: contact.id } }));
+    expect(rows.map((r) => r.status)).toEqual(['dropped']);
+    expect(t.texts(chat)).toEqual([]);
+  });
+});
+
+describe('Telegram webhook mode', () => {
+  it('takes updates on its webhook, answers through the Bot API, and ignores a repeated update', async () => {
+    const w = await TelegramE2E.start('webhook');
+    try {
+      const { client, from } = w.client(404);
+      const update = { update_id: 77, message: { ...client.makeMessage('bonjour'), from, message_id: 5001 } };
+      expect(await w.postToWebhook(update)).toBe(200);
+      await w.settle();
+      expect(w.texts(404)).toHaveLength(1);
+      expect(w.texts(404)[0]).toContain('Comment allez-vous, vraiment ?');
+      w.expectDuplicate();
+      expect(await w.postToWebhook(update)).toBe(200);
+      await w.settle();
+      expect(w.texts(404)).toHaveLength(1);
+      // Wrong path: not ours.
+      const res = await fetch(w.webhookUrl.replace('/telegram', '/other'), { method: 'POST', body: '{}' });
+      expect(res.status).toBe(404);
+    } finally {
+      await w.close();
+    }
+  });
+});

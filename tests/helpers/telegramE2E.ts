@@ -1,0 +1,192 @@
+/** The real bot, on a real SQLite file, against a Telegram Bot API emulator on 127.0.0.1. */
+import { Bot } from 'grammy';
+import { pino } from 'pino';
+import telegramTestApi from 'telegram-test-api';
+import type { TelegramServer as Emulator } from 'telegram-test-api/lib/telegramServer.js';
+import { createApp, type App } from '../../src/app.js';
+import { singleTerritoryRouter } from '../../src/alerts/alertRouter.js';
+import { telegramCommands } from '../../src/channels/channels.js';
+import { TelegramChannel } from '../../src/channels/telegram/telegramChannel.js';
+import { loadConfig } from '../../src/config.js';
+import { Database } from '../../src/db/database.js';
+import { freshDbUrl } from './db.js';
+import { freePort } from './freePort.js';
+import { locales } from './harness.js';
+
+// A CommonJS default export: its class is behind .default or is the module itself, depending on the loader.
+const TelegramServer = ((telegramTestApi as unknown as { default?: unknown }).default ?? telegramTestApi) as typeof Emulator;
+
+export const TOKEN = '123456:e2e-test-token-abcdef';
+export const COORDINATOR_CHAT = '-1001';
+
+type StoredBot = Emulator['storage']['botMessages'][number];
+
+export class TelegramE2E {
+  db!: Database;
+  app!: App;
+  channel!: TelegramChannel;
+  readonly url = freshDbUrl();
+  private webhookPort = 0;
+  /** Chats whose sends fail as if the user had blocked the bot. */
+  readonly blocked = new Set<string>();
+  /** How many updates the tests sent: the bot has handled them all when as many are recorded. */
+  private sent = 0;
+
+  private constructor(
+    readonly server: Emulator,
+    readonly mode: 'polling' | 'webhook',
+  ) {}
+
+  /** Posts an update straight to the bot's webhook, as Telegram does (counted as one more update). */
+  async postToWebhook(update: unknown): Promise<number> {
+    this.sent += 1;
+    const res = await fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(update) });
+    return res.status;
+  }
+
+  /** Forgets one expected update: a duplicate delivery records nothing new. */
+  expectDuplicate(): void {
+    this.sent -= 1;
+  }
+
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${this.webhookPort}/telegram`;
+  }
+
+  static async start(mode: 'polling' | 'webhook' = 'polling'): Promise<TelegramE2E> {
+    const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 1_000_000_000 }); // compared in ms by the emulator: keep everything
+    await server.start();
+    const e2e = new TelegramE2E(server, mode);
+    e2e.webhookPort = await freePort();
+    await e2e.boot();
+    return e2e;
+  }
+
+  /** Starts (or restarts) the bot on the same database, in webhook mode. */
+  async boot(): Promise<void> {
+    const config = loadConfig({ DATABASE_URL: this.url, TELEGRAM_BOT_TOKEN: TOKEN, COORDINATOR_TELEGRAM_CHAT_ID: COORDINATOR_CHAT });
+    this.db = await Database.open(config.DATABASE_URL);
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    const bot = new Bot(TOKEN, { client: { apiRoot: this.server.config.apiURL } });
+    // Telegram answers 403 to a user who blocked the bot: the emulator cannot, so this does.
+    bot.api.config.use(async (prev, method, payload, signal) => {
+      const chatId = String((payload as { chat_id?: unknown }).chat_id ?? '');
+      if (method === 'sendMessage' && this.blocked.has(chatId)) {
+        return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } as never;
+      }
+      const result = await prev(method, payload, signal);
+      // The emulator answers getUpdates at once instead of long polling: pause a little when empty.
+      if (method === 'getUpdates' && result.ok && Array.isArray(result.result) && result.result.length === 0) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return result;
+    });
+    this.channel = new TelegramChannel({
+      token: TOKEN,
+      bot,
+      commands: telegramCommands(locales, config.DEFAULT_LANGUAGE),
+      logger,
+      ...(this.mode === 'webhook' ? { webhook: { url: this.webhookUrl, host: '127.0.0.1', port: this.webhookPort } } : {}),
+    });
+    this.app = createApp({
+      config,
+      db: this.db,
+      locales,
+      logger,
+      channels: [this.channel],
+      router: singleTerritoryRouter({ targets: [{ channel: 'telegram', address: COORDINATOR_CHAT }] }),
+    });
+    await this.app.start();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.app.stop();
+    await this.db.close();
+  }
+
+  async close(): Promise<void> {
+    await this.shutdown().catch(() => undefined);
+    await this.server.stop();
+  }
+
+  client(chatId: number, languageCode = 'fr') {
+    const client = this.server.getClient(TOKEN, { chatId, userId: chatId, type: 'private', firstName: 'Test' });
+    const from = { id: chatId, first_name: 'Test', username: `u${chatId}`, is_bot: false, language_code: languageCode };
+    return { client, from };
+  }
+
+  /** Waits until every update sent was handled and everything queued was delivered. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      const handled = await this.db.read((d) => d.inboundMessage.count());
+      if (handled < this.sent) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      await this.app.engine.idle();
+      await this.app.dispatcher.drain();
+      const pending = await this.db.read((d) => d.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } }));
+      if (pending === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('outbox did not settle');
+  }
+
+  /** Posts to the emulator's client API, as the person's Telegram app would. */
+  async post(route: 'sendMessage' | 'sendCallback', body: unknown): Promise<void> {
+    this.sent += 1;
+    const res = await fetch(`${this.server.config.apiURL}/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator ${route}: ${res.status} ${await res.text()}`);
+  }
+
+  async say(chatId: number, text: string, languageCode = 'fr'): Promise<void> {
+    const { client, from } = this.client(chatId, languageCode);
+    await this.post('sendMessage', { ...client.makeMessage(text), from });
+    await this.settle();
+  }
+
+  async sendRaw(chatId: number, fields: Record<string, unknown>): Promise<void> {
+    const { client, from } = this.client(chatId);
+    const message: Record<string, unknown> = { ...client.makeMessage(''), from, ...fields };
+    delete message.text;
+    await this.post('sendMessage', message);
+    await this.settle();
+  }
+
+  /** Presses a button of `message` (default: the latest message to this chat that has buttons). */
+  async press(chatId: number, label: string, message?: StoredBot): Promise<void> {
+    const target = message ?? this.botMessages(chatId).filter((m) => this.buttons(m).length > 0).at(-1);
+    if (!target) throw new Error('no message with buttons');
+    const button = this.buttons(target).find((b) => b.text === label);
+    if (!button) throw new Error(`no button "${label}" in: ${this.buttons(target).map((b) => b.text).join(' | ')}`);
+    const { client, from } = this.client(chatId);
+    // Real Telegram sends the whole message with the press; the emulator keeps it, so it is copied here.
+    const query = client.makeCallbackQuery(button.callback_data, {
+      from,
+      message: { message_id: target.messageId, text: target.message.text, reply_markup: target.message.reply_markup as never, chat: { id: chatId, type: 'private' } as never },
+    });
+    await this.post('sendCallback', query);
+    await this.settle();
+  }
+
+  botMessages(chatId: number | string): StoredBot[] {
+    return this.server.storage.botMessages.filter((m) => String(m.message.chat_id) === String(chatId));
+  }
+
+  texts(chatId: number | string): string[] {
+    return this.botMessages(chatId).map((m) => m.message.text);
+  }
+
+  last(chatId: number | string): StoredBot {
+    return this.botMessages(chatId).at(-1)!;
+  }
+
+  buttons(m: StoredBot): Array<{ text: string; callback_data: string }> {
+    const markup = m.message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+    return markup?.inline_keyboard?.flat() ?? [];
+  }
+}

@@ -1,4 +1,5 @@
 /** Entry point: validate configuration, prepare the database, start the channels. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { singleTerritoryRouter } from './alerts/alertRouter.js';
@@ -23,6 +24,8 @@ function checkSupportLines(config: Config, locales: Locales): void {
 }
 
 async function main(): Promise<void> {
+  // A .env file beside package.json, if there is one, fills in variables not already set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const locales = loadLocales(undefined, config.DEFAULT_LANGUAGE);
   checkSupportLines(config, locales);

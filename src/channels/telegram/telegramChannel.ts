@@ -45,6 +45,8 @@ export class TelegramChannel implements ChannelAdapter {
         await ctx.answerCallbackQuery().catch(() => undefined);
       }
     });
+    // In a group, /chatid answers the group's id: how an operator finds COORDINATOR_TELEGRAM_CHAT_ID.
+    this.bot.chatType(['group', 'supergroup']).command('chatid', (ctx) => ctx.reply(String(ctx.chat.id)));
     this.bot.on(['message', 'edited_message'], async (ctx) => {
       const inbound = toInbound(ctx, clock());
       if (inbound) await onMessage(inbound);

@@ -69,9 +69,12 @@ describe('telegram inbound', () => {
     ]);
   });
 
-  it('ignores group chats', async () => {
-    const { bot, received } = setup();
+  it('ignores group chats, except /chatid which answers the group id for the operator', async () => {
+    const { bot, received, calls } = setup(() => ({ message_id: 1, date: 1, chat: { id: -100, type: 'group', title: 'g' } }));
     await bot.handleUpdate(msg({ chat: { id: -100, type: 'group', title: 'g' }, text: 'hello' }));
+    expect(received).toEqual([]);
+    await bot.handleUpdate(msg({ chat: { id: -100, type: 'group', title: 'g' }, text: '/chatid', entities: [{ type: 'bot_command', offset: 0, length: 7 }] }));
+    expect(calls.map((c) => [c.method, c.payload.chat_id, c.payload.text])).toEqual([['sendMessage', -100, '-100']]);
     expect(received).toEqual([]);
   });
 

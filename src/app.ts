@@ -1,6 +1,8 @@
 /** Wires the bot together. No side effect until start(): main.ts opens what it needs and passes it in. */
 import type { Logger } from 'pino';
 import { createStep1Machine } from '../flows/step1/step1Machine.js';
+import { AlertDesk } from './alerts/alertDesk.js';
+import { AlertFollowUp } from './alerts/alertFollowUp.js';
 import type { AlertRouter } from './alerts/alertRouter.js';
 import type { ChannelAdapter } from './channels/types.js';
 import type { Config } from './config.js';
@@ -24,6 +26,7 @@ export interface AppDeps {
 export interface App {
   engine: Engine;
   dispatcher: OutboxDispatcher;
+  followUp: AlertFollowUp;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,12 +44,37 @@ export function createApp(deps: AppDeps): App {
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     pollMs: config.OUTBOX_POLL_MS,
   });
+  const postDeps = {
+    locales,
+    router: deps.router,
+    coordinatorLanguage: config.COORDINATOR_LANGUAGE,
+    ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+  };
+  const desk = new AlertDesk({ ...postDeps, clock });
+  const followUp = new AlertFollowUp({
+    db: deps.db,
+    deps: postDeps,
+    desk,
+    clock,
+    timeZone: config.DEFAULT_TIME_ZONE,
+    digestHour: config.DIGEST_HOUR,
+    urgentRepostMinutes: config.URGENT_REPOST_MINUTES,
+  });
+  let ticker: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    try {
+      if ((await followUp.tick()) > 0) dispatcher.kick();
+    } catch (err) {
+      deps.logger.error({ err }, 'alert follow-up failed');
+    }
+  };
   const engine = new Engine({
     db: deps.db,
     machine,
     locales,
     renderer: new Renderer(locales, config.supportLines),
     router: deps.router,
+    desk,
     logger: deps.logger,
     clock,
     newId: deps.newId ?? (() => crypto.randomUUID()),
@@ -61,11 +89,15 @@ export function createApp(deps: AppDeps): App {
   return {
     engine,
     dispatcher,
+    followUp,
     async start() {
       dispatcher.start();
+      void tick();
+      ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);
       for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
     },
     async stop() {
+      if (ticker) clearInterval(ticker);
       for (const channel of deps.channels) await channel.stop();
       await engine.idle();
       await dispatcher.drain();

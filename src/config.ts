@@ -35,6 +35,17 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only').optional(),
+  TERRITORIES_FILE: z.string().min(1).optional(),
+  WHATSAPP_ENABLED: z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)).default(false),
+  WHATSAPP_SESSION_DIR: z.string().min(1).default('data/whatsapp-session'),
+  WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'the bot phone number in international format, digits only (e.g. 33612345678)').optional(),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  WHATSAPP_MIN_GAP_MS: z.coerce.number().int().min(0).default(1500),
+  COORDINATOR_WHATSAPP_GROUP_ID: z.string().regex(/@g\.us$/, 'a WhatsApp group id ending in @g.us (see npm run whatsapp:groups)').optional(),
+  ALERT_TAKE_WITHIN_HOURS: z.coerce.number().positive().default(48),
+  URGENT_REPOST_MINUTES: z.coerce.number().int().positive().default(60),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  FOLLOWUP_TICK_SECONDS: z.coerce.number().int().positive().default(30),
   COORDINATOR_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'a Telegram chat id such as -1001234567890').optional(),
 });
 

@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { singleTerritoryRouter } from './alerts/alertRouter.js';
-import { buildChannels } from './channels/channels.js';
+import { buildChannels, buildRouter } from './channels/channels.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -44,11 +43,13 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(code);
   };
-  const setup = buildChannels(config, locales, logger, { onClose: () => void shutdown(0) });
-  if (setup.coordinatorTargets.length === 0) {
-    logger.warn('no coordinators group configured: alerts are stored but nobody is told');
+  const router = buildRouter(config);
+  const operator = (line: string) => process.stdout.write(`${line}\n`);
+  const setup = buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
+  if (router.all().every((t) => t.targets.length === 0)) {
+    operator('No coordinators group is configured: alerts are stored, but nobody is told. See README, "Territories".');
   }
-  app = createApp({ config, db, locales, logger, channels: setup.channels, router: singleTerritoryRouter({ targets: setup.coordinatorTargets }) });
+  app = createApp({ config, db, locales, logger, channels: setup.channels, router });
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   await app.start();

@@ -22,7 +22,17 @@ export interface Lexicon {
   articles: string[];
   distress: string[];
   wordSets: string[][];
+  coordinatorCommands: {
+    take: string[];
+    close: string[];
+    open: string[];
+    help: string[];
+    outcomes: Record<Outcome, string[]>;
+  };
 }
+
+export const OUTCOMES = ['step2', 'gp', 'unreachable', 'false_alarm', 'declined'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export type Lexicons = Readonly<Record<string, Lexicon>>;
 

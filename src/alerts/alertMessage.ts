@@ -13,7 +13,18 @@ export interface AlertFacts {
   mode?: Mode | null;
   flagged: DomainResult[];
   distress: boolean;
+  unrouted?: boolean;
+  /** Set on a re-post: when the alert was first raised. */
+  repostSince?: Date;
   now: Date;
+}
+
+/** "3 h", "2 j": how long ago, for coordinators. */
+export function ageText(locales: Locales, lang: string, since: Date, now: Date): string {
+  const hours = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 3_600_000));
+  if (hours < 1) return locales.text(lang, { key: 'coordinators.ageMinutes', vars: { count: Math.max(1, Math.floor((now.getTime() - since.getTime()) / 60_000)) } });
+  if (hours < 48) return locales.text(lang, { key: 'coordinators.ageHours', vars: { count: hours } });
+  return locales.text(lang, { key: 'coordinators.ageDays', vars: { count: Math.floor(hours / 24) } });
 }
 
 export function renderAlertMessage(locales: Locales, lang: string, a: AlertFacts): string {
@@ -21,10 +32,12 @@ export function renderAlertMessage(locales: Locales, lang: string, a: AlertFacts
   const reason = (r: Reason) => t(`reason.${r.code}`, r.vars);
   const age = a.birthYear ? t('coordinators.age', { count: a.now.getUTCFullYear() - a.birthYear }) : t('coordinators.ageUnknown');
   const lines = [
+    ...(a.repostSince ? [t('coordinators.repost', { age: ageText(locales, lang, a.repostSince, a.now) })] : []),
     t(a.priority === 'urgent' ? 'coordinators.urgentAlert' : 'coordinators.newAlert', { id: a.alertId, territory: a.territoryName }),
     a.firstName ? t('coordinators.person', { name: a.firstName, age }) : t('coordinators.personNoName', { age }),
   ];
   if (a.postcode) lines.push(t('coordinators.postcode', { postcode: a.postcode }));
+  if (a.unrouted) lines.push(t('coordinators.unrouted'));
   lines.push(t('coordinators.callback', { how: a.callback }));
   if (a.mode) lines.push(t('coordinators.answeredBy', { mode: t(`coordinators.mode.${a.mode}`) }));
   if (a.distress) lines.push(t('coordinators.distress'));

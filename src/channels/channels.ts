@@ -1,11 +1,16 @@
-/** Which channels run, from the configuration: Telegram when a token is set, else the terminal chat. */
+/** Which channels run and who the coordinators are, from the configuration. */
+import { existsSync } from 'node:fs';
+import qrcode from 'qrcode-terminal';
 import type { Logger } from 'pino';
-import type { CoordinatorTarget } from '../alerts/alertRouter.js';
-import type { Config } from '../config.js';
+import { singleTerritoryRouter, type AlertRouter, type CoordinatorTarget } from '../alerts/alertRouter.js';
+import { loadTerritories, territoryRouter } from '../alerts/territories.js';
+import { ConfigError, type Config } from '../config.js';
 import type { Locales } from '../i18n/index.js';
 import { TelegramChannel } from './telegram/telegramChannel.js';
 import { TERMINAL_COORDINATORS, TerminalChannel } from './terminal.js';
 import type { ChannelAdapter } from './types.js';
+import { createWhatsAppClient } from './whatsapp/client.js';
+import { WhatsAppChannel } from './whatsapp/whatsappChannel.js';
 
 export const TELEGRAM_COMMANDS = ['start', 'help', 'language', 'pause', 'restart', 'stop'] as const;
 
@@ -15,15 +20,44 @@ export function telegramCommands(locales: Locales, defaultLanguage: string) {
   return Object.fromEntries([['', list(defaultLanguage)], ...locales.languages.map((l) => [l, list(l)])]);
 }
 
+export function hasMessagingChannel(config: Config): boolean {
+  return !!config.TELEGRAM_BOT_TOKEN || config.WHATSAPP_ENABLED;
+}
+
+/** Territories from TERRITORIES_FILE, or one territory whose groups come from the environment. */
+export function buildRouter(config: Config): AlertRouter {
+  if (config.TERRITORIES_FILE) {
+    try {
+      return territoryRouter(loadTerritories(config.TERRITORIES_FILE));
+    } catch (error) {
+      const detail = (error as Error).message.replace(/\s+/g, ' ').slice(0, 300);
+      throw new ConfigError(`Configuration error: TERRITORIES_FILE (${config.TERRITORIES_FILE}) is not a valid territories file: ${detail}`);
+    }
+  }
+  const targets: CoordinatorTarget[] = [];
+  if (config.COORDINATOR_WHATSAPP_GROUP_ID) targets.push({ channel: 'whatsapp', address: config.COORDINATOR_WHATSAPP_GROUP_ID });
+  if (config.COORDINATOR_TELEGRAM_CHAT_ID) targets.push({ channel: 'telegram', address: config.COORDINATOR_TELEGRAM_CHAT_ID });
+  if (!hasMessagingChannel(config)) targets.push({ channel: 'terminal', address: TERMINAL_COORDINATORS });
+  return singleTerritoryRouter({ targets, takeWithinHours: config.ALERT_TAKE_WITHIN_HOURS, ...(config.TERRITORY_NAME ? { name: config.TERRITORY_NAME } : {}) });
+}
+
+function groupsOf(router: AlertRouter, channel: string): Set<string> {
+  return new Set(router.all().flatMap((t) => t.targets.filter((g) => g.channel === channel).map((g) => g.address)));
+}
+
 export interface ChannelSetup {
   channels: ChannelAdapter[];
-  coordinatorTargets: CoordinatorTarget[];
   terminal?: TerminalChannel;
 }
 
-export function buildChannels(config: Config, locales: Locales, logger: Logger, terminalIo: { onClose: () => void }): ChannelSetup {
+export function buildChannels(
+  config: Config,
+  locales: Locales,
+  router: AlertRouter,
+  logger: Logger,
+  io: { onClose: () => void; operator: (line: string) => void },
+): ChannelSetup {
   const channels: ChannelAdapter[] = [];
-  const coordinatorTargets: CoordinatorTarget[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     channels.push(
       new TelegramChannel({
@@ -40,14 +74,38 @@ export function buildChannels(config: Config, locales: Locales, logger: Logger, 
             }
           : {}),
         commands: telegramCommands(locales, config.DEFAULT_LANGUAGE),
+        coordinatorChats: groupsOf(router, 'telegram'),
         logger,
       }),
     );
-    if (config.COORDINATOR_TELEGRAM_CHAT_ID) coordinatorTargets.push({ channel: 'telegram', address: config.COORDINATOR_TELEGRAM_CHAT_ID });
   }
-  if (channels.length === 0) {
-    const terminal = new TerminalChannel({ input: process.stdin, output: process.stdout, languageHint: config.DEFAULT_LANGUAGE, onClose: terminalIo.onClose });
-    return { channels: [terminal], coordinatorTargets: [{ channel: 'terminal', address: TERMINAL_COORDINATORS }], terminal };
+  if (config.WHATSAPP_ENABLED) {
+    if (!existsSync(config.CHROMIUM_PATH)) {
+      // The rest of the bot runs; WhatsApp messages wait in the outbox until it can start.
+      io.operator(
+        `WhatsApp: Chromium was not found at ${config.CHROMIUM_PATH}. Install it (sudo apt-get install chromium) or set CHROMIUM_PATH, then restart. Continuing without WhatsApp.`,
+      );
+    } else {
+      channels.push(
+        new WhatsAppChannel({
+          createClient: () =>
+            createWhatsAppClient({
+              sessionDir: config.WHATSAPP_SESSION_DIR,
+              chromiumPath: config.CHROMIUM_PATH,
+              ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+            }),
+          coordinatorGroups: groupsOf(router, 'whatsapp'),
+          logger,
+          operator: io.operator,
+          showQr: (qr) => qrcode.generate(qr, { small: true }),
+          minGapMs: config.WHATSAPP_MIN_GAP_MS,
+        }),
+      );
+    }
   }
-  return { channels, coordinatorTargets };
+  if (!hasMessagingChannel(config)) {
+    const terminal = new TerminalChannel({ input: process.stdin, output: process.stdout, languageHint: config.DEFAULT_LANGUAGE, onClose: io.onClose });
+    return { channels: [terminal], terminal };
+  }
+  return { channels };
 }

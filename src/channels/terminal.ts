@@ -46,7 +46,8 @@ export class TerminalChannel implements ChannelAdapter {
 
   async send(_address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators'): Promise<SendResult> {
     this.sent += 1;
-    const lines = [message.text, ...(message.choices ?? []).map((c, i) => `  ${i + 1}. ${c.label}`)].join('\n');
+    const choices = (message.choices ?? []).map((c, i) => `  ${i + 1}. ${c.label}`);
+    const lines = [message.text, ...choices, ...(choices.length > 0 && message.choicesHint ? [`  (${message.choicesHint})`] : [])].join('\n');
     // Coordinator messages would go to their group: here they are shown apart, prefixed on every line.
     const shown = audience === 'coordinators' ? lines.split('\n').map((l) => `[coordinators] ${l}`).join('\n') : lines;
     this.o.output.write(`${shown}\n\n`);

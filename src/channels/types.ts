@@ -19,6 +19,8 @@ export interface InboundMessage {
   content: InboundContent;
   /** The user's language as the platform reports it, used for a new contact. */
   languageHint?: string;
+  /** Set when the message was written in a coordinators' group (`address` is then the group). */
+  group?: { senderId: string; senderName?: string; quotedId?: string };
 }
 
 export interface Choice {
@@ -29,6 +31,8 @@ export interface Choice {
 export interface OutgoingMessage {
   text: string;
   choices?: Choice[];
+  /** "Reply 1, 2 or 3": for channels that show choices as numbered lines. */
+  choicesHint?: string;
 }
 
 export interface SendResult {

@@ -1,7 +1,7 @@
 /** Writes what one turn of the flow decided: records, alerts and outgoing messages, inside one transaction. */
-import type { DomainResult, Effect } from '../../flows/step1/types.js';
-import { renderAlertMessage } from '../alerts/alertMessage.js';
-import type { AlertRouter, Territory } from '../alerts/alertRouter.js';
+import type { Effect } from '../../flows/step1/types.js';
+import { postAlert, territoryLabel } from '../alerts/alertPosts.js';
+import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { Tx } from '../db/database.js';
 import type { Contact } from '../generated/prisma/client.js';
 import type { Locales } from '../i18n/index.js';
@@ -129,10 +129,6 @@ async function erase(ctx: EffectContext): Promise<void> {
   await ctx.tx.outboxMessage.updateMany({ where: { contactId, status: 'pending' }, data: { status: 'dropped', lastError: 'erased on request' } });
 }
 
-function territoryName(ctx: EffectContext, territory: Territory, lang: string, forCoordinators: boolean): string {
-  return territory.name ?? ctx.territoryName ?? ctx.locales.text(lang, { key: forCoordinators ? 'territory.defaultForCoordinators' : 'territory.default' });
-}
-
 async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, key: string): Promise<void> {
   const screening = await ctx.tx.screening.update({
     where: { id: e.screeningId },
@@ -143,6 +139,7 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     data: e.results.map((r) => ({ screeningId: e.screeningId, domain: r.domain, status: r.status, reasons: JSON.stringify(r.reasons) })),
   });
   const territory = ctx.router.route(screening.person?.postcode);
+  const deps = postDeps(ctx);
   await enqueue(ctx.tx, {
     key: `${key}:summary`,
     channel: ctx.contact.channel,
@@ -153,8 +150,9 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       results: e.results,
       firstName: screening.person?.firstName ?? null,
       forSomeoneElse: screening.mode !== 'self',
-      territoryName: territoryName(ctx, territory, lang, false),
+      territoryName: territoryLabel(deps, territory, lang, false),
       hasCoordinators: territory.targets.length > 0,
+      ...(territory.phone ? { territoryPhone: territory.phone } : {}),
       moodFlagged: e.moodFlagged,
     }),
     notBefore: ctx.now,
@@ -166,9 +164,27 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
   const alert = existing
     ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { domains } })
     : await ctx.tx.alert.create({
-        data: { contactId: ctx.contact.id, personId: e.personId, screeningId: e.screeningId, domains, priority: 'normal' },
+        data: {
+          contactId: ctx.contact.id,
+          personId: e.personId,
+          screeningId: e.screeningId,
+          domains,
+          priority: 'normal',
+          territoryId: territory.id,
+          unrouted: territory.unrouted ?? false,
+          createdAt: ctx.now,
+        },
       });
-  await notifyCoordinators(ctx, alert.id, alert.priority as 'normal' | 'urgent', flagged, existing ? 'domains' : 'new');
+  await postAlert(ctx.tx, deps, alert.id, existing ? 'domains' : 'new', ctx.now);
+}
+
+function postDeps(ctx: EffectContext) {
+  return {
+    locales: ctx.locales,
+    router: ctx.router,
+    coordinatorLanguage: ctx.coordinatorLanguage,
+    ...(ctx.territoryName ? { territoryName: ctx.territoryName } : {}),
+  };
 }
 
 async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
@@ -177,6 +193,8 @@ async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
     ? await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } })
     : await ctx.tx.alert.findFirst({ where: { contactId: ctx.contact.id, screeningId: null, priority: 'urgent', ...open } });
   if (existing && existing.priority === 'urgent' && existing.status !== 'closed') return; // coordinators already know
+  const person = e.personId ? await ctx.tx.person.findUnique({ where: { id: e.personId } }) : null;
+  const territory = ctx.router.route(person?.postcode);
   const alert = existing
     ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { priority: 'urgent', status: 'new', closedAt: null, closedBy: null, outcome: null } })
     : await ctx.tx.alert.create({
@@ -186,52 +204,10 @@ async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
           screeningId: e.screeningId ?? null,
           domains: JSON.stringify([]),
           priority: 'urgent',
-          createdAt: new Date(e.at),
+          territoryId: territory.id,
+          unrouted: territory.unrouted ?? false,
+          createdAt: ctx.now,
         },
       });
-  await notifyCoordinators(ctx, alert.id, 'urgent', [], 'urgent');
-}
-
-function callbackOf(ctx: EffectContext, lang: string, phone: string | null | undefined): string {
-  if (phone) return ctx.locales.text(lang, { key: 'coordinators.via.phone', vars: { number: phone } });
-  const { channel, address } = ctx.contact;
-  const wa = /^(\d+)@c\.us$/.exec(address);
-  if (channel === 'whatsapp' && wa) return ctx.locales.text(lang, { key: 'coordinators.via.whatsapp', vars: { number: `+${wa[1]}` } });
-  if (channel === 'whatsapp') return ctx.locales.text(lang, { key: 'coordinators.via.whatsappId' });
-  return ctx.locales.text(lang, { key: `coordinators.via.${channel}` });
-}
-
-async function notifyCoordinators(
-  ctx: EffectContext,
-  alertId: number,
-  priority: 'normal' | 'urgent',
-  flagged: DomainResult[],
-  event: string,
-): Promise<void> {
-  const alert = await ctx.tx.alert.findUniqueOrThrow({ where: { id: alertId }, include: { person: true, screening: true } });
-  const territory = ctx.router.route(alert.person?.postcode);
-  const lang = ctx.coordinatorLanguage;
-  const text = renderAlertMessage(ctx.locales, lang, {
-    alertId,
-    territoryName: territoryName(ctx, territory, lang, true),
-    priority,
-    firstName: alert.person?.firstName ?? null,
-    birthYear: alert.person?.birthYear ?? null,
-    postcode: alert.person?.postcode ?? null,
-    callback: callbackOf(ctx, lang, alert.person?.phone),
-    mode: (alert.screening?.mode as 'self' | 'relative' | 'helper' | undefined) ?? null,
-    flagged,
-    distress: priority === 'urgent',
-    now: ctx.now,
-  });
-  for (const target of territory.targets) {
-    await enqueue(ctx.tx, {
-      key: `alert:${alertId}:${event}:${target.channel}:${target.address}`,
-      channel: target.channel,
-      address: target.address,
-      audience: 'coordinators',
-      message: { text },
-      notBefore: ctx.now,
-    });
-  }
+  await postAlert(ctx.tx, postDeps(ctx), alert.id, 'urgent', ctx.now);
 }

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Step1Machine } from '../../flows/step1/step1Machine.js';
 import type { InputEvent, KnownPerson } from '../../flows/step1/types.js';
+import type { AlertDesk } from '../alerts/alertDesk.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { Database, Tx } from '../db/database.js';
@@ -22,6 +23,7 @@ export interface EngineDeps {
   locales: Locales;
   renderer: Renderer;
   router: AlertRouter;
+  desk: AlertDesk;
   logger: Logger;
   clock: () => Date;
   newId: () => string;
@@ -72,7 +74,11 @@ export class Engine {
     return d.db.tx(async (tx) => {
       const contact = await tx.contact.upsert({
         where: { channel_address: { channel: message.channel, address: message.address } },
-        create: { channel: message.channel, address: message.address, language: this.language(message.languageHint) },
+        create: {
+          channel: message.channel,
+          address: message.address,
+          language: message.group ? d.coordinatorLanguage : this.language(message.languageHint),
+        },
         update: { blockedAt: null, blockReason: null },
       });
       const seen = await tx.inboundMessage.findUnique({
@@ -101,6 +107,11 @@ export class Engine {
           });
           return 'stale';
         }
+      }
+      if (message.group) {
+        // A coordinators' group: commands about alerts, never the questionnaire.
+        await d.desk.handle(tx, message, contact.id);
+        return 'processed';
       }
       const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
       const event: InputEvent = {

@@ -12,6 +12,7 @@ export interface SummaryInput {
   forSomeoneElse: boolean;
   territoryName: string;
   hasCoordinators: boolean;
+  territoryPhone?: string;
   moodFlagged: boolean;
 }
 
@@ -27,9 +28,13 @@ export class Renderer {
   }
 
   reply(lang: string, reply: Reply): OutgoingMessage {
+    const choices = reply.choices ?? [];
+    if (choices.length === 0) return { text: reply.parts.map((p) => this.text(lang, p)).join('\n\n') };
+    const numbers = new Intl.ListFormat(lang, { type: 'disjunction' }).format(choices.map((_, i) => String(i + 1)));
     return {
       text: reply.parts.map((p) => this.text(lang, p)).join('\n\n'),
-      ...(reply.choices ? { choices: reply.choices.map((c) => ({ id: c.id, label: this.text(lang, c.label) })) } : {}),
+      choices: choices.map((c) => ({ id: c.id, label: this.text(lang, c.label) })),
+      choicesHint: this.locales.text(lang, { key: 'common.replyWith', vars: { numbers } }),
     };
   }
 
@@ -58,6 +63,7 @@ export class Renderer {
     if (flagged.length > 0) {
       out.push([t('summary.tipsTitle'), ...flagged.map((r) => `• ${t(`summary.tip.${r.domain}`)}`)].join('\n'));
       out.push(input.hasCoordinators ? t('summary.nextCall', { territory: input.territoryName }) : t('summary.nextDoctor'));
+      if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
     } else if (input.results.some((r) => r.status === 'not_assessed')) {
       out.push(t('summary.notAssessedAdvice'));
     } else {

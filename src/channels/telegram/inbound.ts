@@ -12,12 +12,28 @@ function mediaType(msg: NonNullable<Context['message']>): string {
 }
 
 /**
- * The inbound message for a private-chat update, or undefined for updates the bot does not read.
- * `now` stamps button presses, for which Telegram gives no time.
+ * The inbound message for a private-chat update or a coordinators' group text, or undefined for
+ * updates the bot does not read. `now` stamps button presses, for which Telegram gives no time.
  */
-export function toInbound(ctx: Context, now: Date): InboundMessage | undefined {
+export function toInbound(ctx: Context, now: Date, coordinatorChats: ReadonlySet<string> = new Set()): InboundMessage | undefined {
   const chat = ctx.chat;
-  if (!chat || chat.type !== 'private') return undefined;
+  if (chat && chat.type !== 'private') {
+    const msg = ctx.message;
+    if (!coordinatorChats.has(String(chat.id)) || msg?.text === undefined || !ctx.from) return undefined;
+    return {
+      channel: CHANNEL,
+      address: String(chat.id),
+      externalId: `msg:${chat.id}:${msg.message_id}`,
+      receivedAt: new Date(msg.date * 1000),
+      content: { kind: 'text', text: msg.text },
+      group: {
+        senderId: String(ctx.from.id),
+        senderName: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' '),
+        ...(msg.reply_to_message ? { quotedId: String(msg.reply_to_message.message_id) } : {}),
+      },
+    };
+  }
+  if (!chat) return undefined;
   const base = {
     channel: CHANNEL,
     address: String(chat.id),

@@ -16,6 +16,8 @@ export interface TelegramOptions {
   commands: Record<string, BotCommand[]>;
   logger: Logger;
   clock?: () => Date;
+  /** Coordinators' group chats: their texts go to the alert desk. */
+  coordinatorChats?: ReadonlySet<string>;
   /** Lets tests pass a ready bot (e.g. with a request transformer). */
   bot?: Bot;
 }
@@ -37,7 +39,7 @@ export class TelegramChannel implements ChannelAdapter {
     const clock = this.o.clock ?? (() => new Date());
     this.bot.on('callback_query:data', async (ctx) => {
       try {
-        const inbound = toInbound(ctx, clock());
+        const inbound = toInbound(ctx, clock(), this.o.coordinatorChats);
         const result = inbound ? await onMessage(inbound) : undefined;
         await this.markAnswered(ctx, result);
       } finally {
@@ -48,7 +50,7 @@ export class TelegramChannel implements ChannelAdapter {
     // In a group, /chatid answers the group's id: how an operator finds COORDINATOR_TELEGRAM_CHAT_ID.
     this.bot.chatType(['group', 'supergroup']).command('chatid', (ctx) => ctx.reply(String(ctx.chat.id)));
     this.bot.on(['message', 'edited_message'], async (ctx) => {
-      const inbound = toInbound(ctx, clock());
+      const inbound = toInbound(ctx, clock(), this.o.coordinatorChats);
       if (inbound) await onMessage(inbound);
     });
     this.bot.catch((err) => this.o.logger.error({ err: err.error }, 'telegram update failed'));

@@ -1,0 +1,225 @@
+/**
+ * The WhatsApp channel (whatsapp-web.js): people chat one to one, coordinators act from their group.
+ * The client is made by a factory: a new one after every disconnection, with backoff.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { ChannelUnavailableError, type ChannelAdapter, type InboundHandler, type InboundMessage, type OutgoingMessage, type SendResult } from '../types.js';
+
+export const CHANNEL = 'whatsapp';
+
+/** The part of a whatsapp-web.js Message the adapter reads. */
+export interface WaMessage {
+  id: { _serialized: string };
+  from: string;
+  author?: string;
+  body: string;
+  type: string;
+  timestamp: number;
+  fromMe: boolean;
+  isStatus?: boolean;
+  broadcast?: boolean;
+  hasQuotedMsg?: boolean;
+  getQuotedMessage?: () => Promise<{ id: { _serialized: string } }>;
+  _data?: { notifyName?: string };
+}
+
+export interface WaChat {
+  id: { _serialized: string };
+  name: string;
+  isGroup: boolean;
+  unreadCount: number;
+  fetchMessages(options: { limit: number }): Promise<WaMessage[]>;
+  sendSeen(): Promise<unknown>;
+}
+
+/** The part of a whatsapp-web.js Client the adapter uses. */
+export interface WaClient extends EventEmitter {
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } }>;
+  getMessageById(messageId: string): Promise<{ delete(everyone?: boolean): Promise<unknown> } | null | undefined>;
+  getChats(): Promise<WaChat[]>;
+}
+
+export interface WhatsAppOptions {
+  createClient: () => WaClient;
+  /** Coordinators' groups (…@g.us): the only groups the bot reads. */
+  coordinatorGroups: ReadonlySet<string>;
+  logger: Logger;
+  /** One clear line for the person running the bot (QR code, pairing code, what to do when it fails). */
+  operator: (line: string) => void;
+  showQr?: (qr: string) => void;
+  backoff?: { initialMs: number; maxMs: number };
+  /** Minimum time between two sends, plus up to as much again at random: WhatsApp bans bulk senders. */
+  minGapMs?: number;
+  /** Messages older than this are not caught up after a reconnection. */
+  catchUpLimit?: number;
+}
+
+const MEDIA: Record<string, string> = { ptt: 'voice', audio: 'audio', image: 'photo', video: 'video', sticker: 'sticker', location: 'location', document: 'document', vcard: 'contact', multi_vcard: 'contact' };
+
+export class WhatsAppChannel implements ChannelAdapter {
+  readonly name = CHANNEL;
+  private client: WaClient | undefined;
+  private ready = false;
+  private stopped = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private onMessage: InboundHandler | undefined;
+  private sendChain: Promise<unknown> = Promise.resolve();
+  private lastSendAt = 0;
+
+  constructor(private readonly o: WhatsAppOptions) {}
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  async start(onMessage: InboundHandler): Promise<void> {
+    this.onMessage = onMessage;
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.ready = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.client?.destroy().catch(() => undefined);
+    this.client = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    const client = this.o.createClient();
+    this.client = client;
+    client.on('qr', (qr: string) => {
+      this.o.operator('WhatsApp: scan this QR code with the bot\'s phone (WhatsApp > Settings > Linked devices > Link a device).');
+      this.o.showQr?.(qr);
+    });
+    client.on('code', (code: string) => {
+      this.o.operator(`WhatsApp: on the bot's phone, open WhatsApp > Settings > Linked devices > Link with phone number, and enter the code ${code}.`);
+    });
+    client.on('ready', () => {
+      if (client !== this.client) return;
+      this.ready = true;
+      this.attempt = 0;
+      this.o.operator('WhatsApp: connected.');
+      void this.catchUp(client);
+    });
+    client.on('auth_failure', (reason: string) => {
+      this.o.operator(`WhatsApp: login failed (${reason}). Delete the session folder (WHATSAPP_SESSION_DIR) and start the bot again to link it anew. The rest of the bot keeps running.`);
+    });
+    client.on('disconnected', (reason: string) => {
+      if (client !== this.client) return;
+      this.ready = false;
+      if (reason === 'LOGOUT') {
+        this.o.operator('WhatsApp: the bot\'s session was logged out from the phone. A new QR code will be shown: scan it to link the bot again. Messages wait in the outbox meanwhile.');
+      } else {
+        this.o.operator(`WhatsApp: disconnected (${reason}); reconnecting. Messages wait in the outbox meanwhile.`);
+      }
+      this.reconnect(client);
+    });
+    client.on('message', (msg: WaMessage) => void this.receive(msg));
+    try {
+      await client.initialize();
+    } catch (err) {
+      this.o.operator(`WhatsApp: could not start the browser session (${(err as Error).message.split('\n')[0]}). Check CHROMIUM_PATH; retrying. The rest of the bot keeps running.`);
+      this.reconnect(client);
+    }
+  }
+
+  private reconnect(old: WaClient): void {
+    if (this.stopped) return;
+    void old.destroy().catch(() => undefined);
+    const { initialMs, maxMs } = this.o.backoff ?? { initialMs: 5_000, maxMs: 300_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.attempt);
+    this.attempt += 1;
+    this.o.logger.info({ delay, attempt: this.attempt }, 'whatsapp reconnect scheduled');
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /** Messages that arrived while the bot was away: read them now (duplicates are ignored downstream). */
+  private async catchUp(client: WaClient): Promise<void> {
+    try {
+      for (const chat of await client.getChats()) {
+        if (chat.unreadCount <= 0) continue;
+        if (chat.isGroup && !this.o.coordinatorGroups.has(chat.id._serialized)) continue;
+        const messages = await chat.fetchMessages({ limit: Math.min(chat.unreadCount, this.o.catchUpLimit ?? 50) });
+        for (const msg of messages) await this.receive(msg);
+        await chat.sendSeen().catch(() => undefined);
+      }
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message }, 'whatsapp catch-up failed');
+    }
+  }
+
+  private async receive(msg: WaMessage): Promise<void> {
+    const inbound = await this.toInbound(msg);
+    if (inbound && this.onMessage) await this.onMessage(inbound);
+  }
+
+  /** Channel-neutral form of a WhatsApp message, or undefined for what the bot does not read. */
+  async toInbound(msg: WaMessage): Promise<InboundMessage | undefined> {
+    if (msg.fromMe || msg.isStatus || msg.broadcast || msg.from === 'status@broadcast') return undefined;
+    const base = { channel: CHANNEL, address: msg.from, externalId: msg.id._serialized, receivedAt: new Date(msg.timestamp * 1000) };
+    if (msg.from.endsWith('@g.us')) {
+      if (!this.o.coordinatorGroups.has(msg.from) || msg.type !== 'chat' || !msg.author) return undefined;
+      const quoted = msg.hasQuotedMsg && msg.getQuotedMessage ? await msg.getQuotedMessage().catch(() => undefined) : undefined;
+      return {
+        ...base,
+        content: { kind: 'text', text: msg.body },
+        group: {
+          senderId: msg.author,
+          ...(msg._data?.notifyName ? { senderName: msg._data.notifyName } : {}),
+          ...(quoted ? { quotedId: quoted.id._serialized } : {}),
+        },
+      };
+    }
+    if (msg.type === 'chat') return { ...base, content: { kind: 'text', text: msg.body } };
+    return { ...base, content: { kind: 'media', mediaType: MEDIA[msg.type] ?? msg.type } };
+  }
+
+  /** Numbered choices and how to answer them: WhatsApp has no buttons any more. */
+  static render(message: OutgoingMessage): string {
+    const choices = message.choices ?? [];
+    if (choices.length === 0) return message.text;
+    const list = choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
+    return [message.text, list, ...(message.choicesHint ? [message.choicesHint] : [])].join('\n\n');
+  }
+
+  send(address: string, message: OutgoingMessage): Promise<SendResult> {
+    // One send at a time, spaced out.
+    const next = this.sendChain.then(async () => {
+      const gap = this.o.minGapMs ?? 0;
+      const wait = this.lastSendAt + gap + Math.random() * gap - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const client = this.client;
+      if (!this.ready || !client) throw new ChannelUnavailableError('whatsapp is not connected');
+      try {
+        const sent = await client.sendMessage(address, WhatsAppChannel.render(message));
+        return { externalId: sent.id._serialized };
+      } catch (err) {
+        if (!this.ready) throw new ChannelUnavailableError(`whatsapp disconnected while sending: ${(err as Error).message}`);
+        throw err;
+      } finally {
+        this.lastSendAt = Date.now();
+      }
+    });
+    this.sendChain = next.catch(() => undefined);
+    return next;
+  }
+
+  async deleteMessage(_address: string, externalId: string): Promise<boolean> {
+    if (!this.ready || !this.client) return false;
+    try {
+      const msg = await this.client.getMessageById(externalId);
+      if (!msg) return false;
+      await msg.delete(true); // for everyone
+      return true;
+    } catch (err) {
+      this.o.logger.info({ err: (err as Error).message }, 'whatsapp could not delete a message');
+      return false;
+    }
+  }
+}

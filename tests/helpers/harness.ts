@@ -1,7 +1,7 @@
 /** An app on a real SQLite file, a recording channel and a controllable clock. */
 import { pino } from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { singleTerritoryRouter } from '../../src/alerts/alertRouter.js';
+import { singleTerritoryRouter, type AlertRouter } from '../../src/alerts/alertRouter.js';
 import type { InboundContent } from '../../src/channels/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Database } from '../../src/db/database.js';
@@ -17,6 +17,7 @@ export interface HarnessOptions {
   start?: Date;
   channel?: RecordingChannel;
   env?: Record<string, string>;
+  router?: AlertRouter;
 }
 
 export class Harness {
@@ -47,7 +48,7 @@ export class Harness {
       locales,
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       channels: [channel],
-      router: singleTerritoryRouter({ targets: [{ channel: channel.name, address: COORDINATORS }] }),
+      router: o.router ?? singleTerritoryRouter({ targets: [{ channel: channel.name, address: COORDINATORS }] }),
       clock: () => harness!.now,
       newId: () => `id-${Date.now().toString(36)}-${++harness!.ids}`,
     });
@@ -69,6 +70,30 @@ export class Harness {
     });
     await this.app.dispatcher.drain();
     return this.channel.to(address).slice(before).map((s) => s.message.text);
+  }
+
+  /** A message written in a coordinators' group; returns what the bot answered in that group. */
+  async group(text: string, groupAddress: string, sender = 'nurse-1', options: { senderName?: string; quotedId?: string } = {}): Promise<string[]> {
+    this.now = new Date(this.now.getTime() + 5000);
+    const before = this.channel.to(groupAddress).length;
+    await this.app.engine.handle({
+      channel: this.channel.name,
+      address: groupAddress,
+      externalId: `grp-${this.now.getTime()}-${++this.seq}`,
+      receivedAt: this.now,
+      content: { kind: 'text', text },
+      group: { senderId: sender, ...(options.senderName ? { senderName: options.senderName } : {}), ...(options.quotedId ? { quotedId: options.quotedId } : {}) },
+    });
+    await this.app.dispatcher.drain();
+    return this.channel.to(groupAddress).slice(before).map((s) => s.message.text);
+  }
+
+  /** Moves the clock, runs the alert follow-up, delivers; returns the number of messages it queued. */
+  async advance(ms: number): Promise<number> {
+    this.now = new Date(this.now.getTime() + ms);
+    const queued = await this.app.followUp.tick();
+    await this.app.dispatcher.drain();
+    return queued;
   }
 
   /** The choices offered with the last message to `address`. */

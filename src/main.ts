@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   await app.start();
   logger.info({ channels: setup.channels.map((c) => c.name) }, 'bot started');
   if (setup.terminal) process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n\n`);
-  else process.stdout.write(`Bot started: ${setup.channels.map((c) => c.name).join(', ')}. Logs: ${logFile}\n`);
+  else process.stdout.write(`Bot started. Channels: ${setup.channels.map((c) => c.name).join(", ") || "none running (see above)"}. Logs: ${logFile}\n`);
 }
 
 main().catch((error: unknown) => {

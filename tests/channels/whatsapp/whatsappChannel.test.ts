@@ -1,0 +1,216 @@
+/** The WhatsApp adapter with the real engine and database, against a fake whatsapp-web.js client. */
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../../src/app.js';
+import { singleTerritoryRouter } from '../../../src/alerts/alertRouter.js';
+import { WhatsAppChannel } from '../../../src/channels/whatsapp/whatsappChannel.js';
+import { loadConfig } from '../../../src/config.js';
+import { Database } from '../../../src/db/database.js';
+import { freshDbUrl } from '../../helpers/db.js';
+import { FakeWaClient, unreadChat } from '../../helpers/fakeWhatsApp.js';
+import { locales } from '../../helpers/harness.js';
+
+const PERSON = '33612345678@c.us';
+const COORD = '120363000000000001@g.us';
+const OTHER_GROUP = '120363999999999999@g.us';
+
+class Setup {
+  clients: FakeWaClient[] = [];
+  operator: string[] = [];
+  now = new Date('2026-11-22T10:00:00Z');
+  nextClient: () => FakeWaClient = () => new FakeWaClient({ ready: true });
+  channel!: WhatsAppChannel;
+  app!: App;
+  db!: Database;
+  private expected = 0;
+
+  async start() {
+    const config = loadConfig({ DATABASE_URL: freshDbUrl(), WHATSAPP_ENABLED: 'true', CALLBACK_PHONE: 'ask' });
+    this.db = await Database.open(config.DATABASE_URL);
+    this.channel = new WhatsAppChannel({
+      createClient: () => {
+        const c = this.nextClient();
+        this.clients.push(c);
+        return c;
+      },
+      coordinatorGroups: new Set([COORD]),
+      logger: pino({ level: 'silent' }),
+      operator: (line) => this.operator.push(line),
+      backoff: { initialMs: 5, maxMs: 20 },
+      minGapMs: 0,
+    });
+    this.app = createApp({
+      config,
+      db: this.db,
+      locales,
+      logger: pino({ level: 'silent' }),
+      channels: [this.channel],
+      router: singleTerritoryRouter({ targets: [{ channel: 'whatsapp', address: COORD }], name: 'MSP du Lac' }),
+      clock: () => this.now,
+    });
+    await this.app.start();
+    await this.until(() => this.channel.isReady);
+  }
+
+  get client() {
+    return this.clients.at(-1)!;
+  }
+
+  async until(ok: () => boolean | Promise<boolean>, what = 'condition') {
+    for (let i = 0; i < 300; i++) {
+      if (await ok()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  /** Waits until `expected` inbound messages were recorded and the outbox is empty. */
+  async settle(newInbound = 0) {
+    this.expected += newInbound;
+    await this.until(async () => (await this.db.read((d) => d.inboundMessage.count())) >= this.expected, 'inbound');
+    await this.app.engine.idle();
+    await this.app.dispatcher.drain();
+  }
+
+  async say(body: string, from = PERSON) {
+    this.now = new Date(this.now.getTime() + 5000);
+    this.client.incoming({ from, body, timestamp: Math.floor(this.now.getTime() / 1000) });
+    await this.settle(1);
+  }
+
+  sentTo(chatId: string): string[] {
+    return this.clients.flatMap((c) => c.sent.filter((s) => s.chatId === chatId).map((s) => s.content));
+  }
+
+  async stop() {
+    await this.app.stop();
+    await this.db.close();
+  }
+}
+
+let s: Setup;
+afterEach(async () => s?.stop().catch(() => undefined));
+
+const today = '22/11/2026';
+const script = ['bonjour', '1', '1', 'Jeanne', '1947', '31000', 'ok', today, 'dimanche', '2', '2', '2', '2', 'passer', '1', '2', '2', '2', 'fleur porte riz'];
+
+describe('WhatsApp channel', () => {
+  it('a whole screening one to one: numbered choices, the words deleted for everyone, the alert in the group', async () => {
+    s = new Setup();
+    await s.start();
+    for (const line of script) await s.say(line);
+    const seen = s.sentTo(PERSON);
+    expect(seen[0]).toContain('1. Oui, c\'est d\'accord\n2. Non merci\n\nRépondez 1 ou 2, ou écrivez votre réponse.');
+    expect(seen.find((x) => x.startsWith('Qui répond'))).toContain('Répondez 1, 2 ou 3');
+    const words = s.client.sent.find((x) => x.content.includes('fleur, porte, riz'))!;
+    expect(s.client.deleted).toEqual([words.id]);
+    // WhatsApp gives the number: no phone question; the summary comes straight after the recall.
+    expect(seen.at(-1)).toContain('Vue : à regarder de plus près');
+    const group = s.sentTo(COORD);
+    expect(group).toHaveLength(1);
+    expect(group[0]).toContain('🔔 Alerte n°1 – MSP du Lac');
+    expect(group[0]).toContain('Rappeler : WhatsApp +33612345678');
+  });
+
+  it('voice notes, images, stickers get a kind note and the question again; statuses, own messages and other groups are ignored', async () => {
+    s = new Setup();
+    await s.start();
+    await s.say('bonjour');
+    for (const type of ['ptt', 'image', 'sticker', 'location', 'document']) {
+      s.client.incoming({ from: PERSON, type });
+      await s.settle(1);
+      expect(s.sentTo(PERSON).at(-1)).toMatch(/^Je ne sais lire que les messages écrits[\s\S]*Êtes-vous d'accord/);
+    }
+    s.client.incoming({ from: 'status@broadcast', body: 'hello', isStatus: true });
+    s.client.incoming({ from: PERSON, body: 'oui', fromMe: true });
+    s.client.incoming({ from: OTHER_GROUP, author: '336@c.us', body: '/pris 1' });
+    await s.settle(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await s.db.read((d) => d.inboundMessage.count())).toBe(6);
+    expect(s.sentTo(OTHER_GROUP)).toEqual([]);
+  });
+
+  it('group commands: a member of the coordinators\' group takes the alert; a stranger\'s group is not listened to', async () => {
+    s = new Setup();
+    await s.start();
+    for (const line of script) await s.say(line);
+    s.client.incoming({ from: OTHER_GROUP, author: '33700000000@c.us', body: '/pris 1' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.sentTo(OTHER_GROUP)).toEqual([]);
+    const post = s.client.sent.find((x) => x.chatId === COORD)!;
+    s.client.incoming({ from: COORD, author: '33611111111@c.us', body: 'pris', hasQuotedMsg: true, getQuotedMessage: async () => ({ id: { _serialized: post.id } }), _data: { notifyName: 'Claire' } });
+    await s.settle(1);
+    expect(s.sentTo(COORD).at(-1)).toBe('✅ Alerte n°1 prise en charge par Claire.');
+    const alert = await s.db.read((d) => d.alert.findUniqueOrThrow({ where: { id: 1 } }));
+    expect(alert).toMatchObject({ status: 'taken', takenBy: 'Claire' });
+  });
+
+  it('a disconnection mid-screening and after an alert was queued: reconnects, catches up, delivers everything once', async () => {
+    s = new Setup();
+    await s.start();
+    for (const line of script.slice(0, 18)) await s.say(line);
+    const first = s.client;
+    // The connection drops just before the recall answer arrives.
+    first.emit('disconnected', 'NAVIGATION');
+    expect(s.operator.at(-1)).toContain('disconnected');
+    // While down, the person answers: WhatsApp keeps it as unread for the next session.
+    const recall = { id: { _serialized: 'false_offline_1' }, from: PERSON, body: 'fleur porte riz', type: 'chat', timestamp: Math.floor(s.now.getTime() / 1000) + 5, fromMe: false };
+    s.nextClient = () => {
+      const c = new FakeWaClient({ ready: true });
+      c.chats = [unreadChat(PERSON, [recall])];
+      return c;
+    };
+    await s.until(() => s.clients.length === 2 && s.channel.isReady, 'reconnection');
+    await s.settle(1);
+    await s.until(() => s.sentTo(COORD).length === 1, 'alert delivery');
+    expect(first.destroyed).toBe(true);
+    // The summary and the alert went out once, through the new client.
+    expect(s.clients[1]!.sent.filter((x) => x.content.includes('Voici le bilan'))).toHaveLength(1);
+    expect(s.sentTo(COORD)).toHaveLength(1);
+    // The same message seen again (live, after the catch-up) changes nothing.
+    s.client.emit('message', recall);
+    await new Promise((r) => setTimeout(r, 50));
+    await s.settle(0);
+    expect(s.sentTo(PERSON).filter((x) => x.includes('Voici le bilan'))).toHaveLength(1);
+    const rows = await s.db.read((d) => d.outboxMessage.findMany({ where: { status: { not: 'sent' } } }));
+    expect(rows).toEqual([]);
+  });
+
+  it('a send that fails is retried after a delay, then delivered once', async () => {
+    s = new Setup();
+    await s.start();
+    s.client.failNextSends = 1;
+    await s.say('bonjour');
+    expect(s.sentTo(PERSON)).toEqual([]);
+    const row = await s.db.read((d) => d.outboxMessage.findFirstOrThrow());
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    s.now = new Date(s.now.getTime() + 1000);
+    await s.app.dispatcher.drain();
+    expect(s.sentTo(PERSON)).toHaveLength(1);
+  });
+
+  it('a logout from the phone: one clear line, and a new QR code to link again', async () => {
+    s = new Setup();
+    await s.start();
+    s.nextClient = () => new FakeWaClient({ qr: true });
+    s.client.emit('disconnected', 'LOGOUT');
+    await s.until(() => s.clients.length === 2, 'new client');
+    await s.until(() => s.operator.some((l) => l.includes('scan this QR code')), 'qr line');
+    expect(s.operator.find((l) => l.includes('logged out'))).toMatch(/logged out from the phone.*scan it/);
+    expect(s.channel.isReady).toBe(false);
+    // Meanwhile messages wait in the outbox without spending their attempts.
+    s.client.incoming({ from: PERSON, body: 'bonjour' });
+    await s.until(async () => (await s.db.read((d) => d.outboxMessage.count())) === 1, 'queued reply');
+    await s.app.dispatcher.drain();
+    expect(await s.db.read((d) => d.outboxMessage.findFirstOrThrow())).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('a browser that cannot start: one line for the operator, and it tries again', async () => {
+    s = new Setup();
+    let calls = 0;
+    s.nextClient = () => new FakeWaClient(++calls === 1 ? { failInit: true } : { ready: true });
+    await s.start();
+    expect(s.operator[0]).toMatch(/could not start the browser session.*CHROMIUM_PATH/);
+    expect(s.clients).toHaveLength(2);
+  });
+});

@@ -1,0 +1,76 @@
+/** A stand-in for whatsapp-web.js's Client: an EventEmitter with the methods the adapter calls. */
+import { EventEmitter } from 'node:events';
+import type { WaChat, WaClient, WaMessage } from '../../src/channels/whatsapp/whatsappChannel.js';
+
+export class FakeWaClient extends EventEmitter implements WaClient {
+  readonly sent: Array<{ chatId: string; content: string; id: string }> = [];
+  readonly deleted: string[] = [];
+  failNextSends = 0;
+  destroyed = false;
+  /** What getChats() returns: chats with unread messages, for the catch-up after ready. */
+  chats: WaChat[] = [];
+  private n = 0;
+
+  constructor(private readonly behaviour: { ready?: boolean; qr?: boolean; failInit?: boolean } = { ready: true }) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    if (this.behaviour.failInit) throw new Error('Failed to launch the browser process!');
+    if (this.behaviour.qr) this.emit('qr', '2@fake-qr-data');
+    if (this.behaviour.ready) setImmediate(() => this.emit('ready'));
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+  }
+
+  async sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } }> {
+    if (this.destroyed) throw new Error('Protocol error: Session closed.');
+    if (this.failNextSends > 0) {
+      this.failNextSends--;
+      throw new Error('Evaluation failed: temporary');
+    }
+    const id = `true_${chatId}_OUT${++this.n}`;
+    this.sent.push({ chatId, content, id });
+    return { id: { _serialized: id } };
+  }
+
+  async getMessageById(id: string) {
+    return { delete: async (everyone?: boolean) => void (everyone && this.deleted.push(id)) };
+  }
+
+  async getChats(): Promise<WaChat[]> {
+    return this.chats;
+  }
+
+  /** A message arriving from WhatsApp. */
+  incoming(m: Partial<WaMessage> & { from: string }): WaMessage {
+    const msg: WaMessage = {
+      id: { _serialized: `false_${m.from}_IN${++this.n}` },
+      body: '',
+      type: 'chat',
+      timestamp: Math.floor(Date.now() / 1000),
+      fromMe: false,
+      ...m,
+    };
+    this.emit('message', msg);
+    return msg;
+  }
+}
+
+export function unreadChat(id: string, messages: WaMessage[]): WaChat & { seen: boolean } {
+  const chat = {
+    id: { _serialized: id },
+    name: id,
+    isGroup: id.endsWith('@g.us'),
+    unreadCount: messages.length,
+    seen: false,
+    fetchMessages: async ({ limit }: { limit: number }) => messages.slice(-limit),
+    sendSeen: async () => {
+      chat.seen = true;
+      return true;
+    },
+  };
+  return chat;
+}

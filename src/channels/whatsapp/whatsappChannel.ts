@@ -68,6 +68,7 @@ export class WhatsAppChannel implements ChannelAdapter {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private onMessage: InboundHandler | undefined;
   private sendChain: Promise<unknown> = Promise.resolve();
+  private lastOperatorLine = '';
   private lastSendAt = 0;
 
   constructor(private readonly o: WhatsAppOptions) {}
@@ -90,11 +91,18 @@ export class WhatsAppChannel implements ChannelAdapter {
     this.client = undefined;
   }
 
+  /** Tells the operator, once per distinct situation (not at every retry). */
+  private tell(line: string): void {
+    if (line === this.lastOperatorLine) return;
+    this.lastOperatorLine = line;
+    this.o.operator(line);
+  }
+
   private async connect(): Promise<void> {
     const client = this.o.createClient();
     this.client = client;
     client.on('qr', (qr: string) => {
-      this.o.operator('WhatsApp: scan this QR code with the bot\'s phone (WhatsApp > Settings > Linked devices > Link a device).');
+      this.tell('WhatsApp: scan this QR code with the bot\'s phone (WhatsApp > Settings > Linked devices > Link a device).');
       this.o.showQr?.(qr);
     });
     client.on('code', (code: string) => {
@@ -104,19 +112,19 @@ export class WhatsAppChannel implements ChannelAdapter {
       if (client !== this.client) return;
       this.ready = true;
       this.attempt = 0;
-      this.o.operator('WhatsApp: connected.');
+      this.tell('WhatsApp: connected.');
       void this.catchUp(client);
     });
     client.on('auth_failure', (reason: string) => {
-      this.o.operator(`WhatsApp: login failed (${reason}). Delete the session folder (WHATSAPP_SESSION_DIR) and start the bot again to link it anew. The rest of the bot keeps running.`);
+      this.tell(`WhatsApp: login failed (${reason}). Delete the session folder (WHATSAPP_SESSION_DIR) and start the bot again to link it anew. The rest of the bot keeps running.`);
     });
     client.on('disconnected', (reason: string) => {
       if (client !== this.client) return;
       this.ready = false;
       if (reason === 'LOGOUT') {
-        this.o.operator('WhatsApp: the bot\'s session was logged out from the phone. A new QR code will be shown: scan it to link the bot again. Messages wait in the outbox meanwhile.');
+        this.tell('WhatsApp: the bot\'s session was logged out from the phone. A new QR code will be shown: scan it to link the bot again. Messages wait in the outbox meanwhile.');
       } else {
-        this.o.operator(`WhatsApp: disconnected (${reason}); reconnecting. Messages wait in the outbox meanwhile.`);
+        this.tell(`WhatsApp: disconnected (${reason}); reconnecting. Messages wait in the outbox meanwhile.`);
       }
       this.reconnect(client);
     });
@@ -124,7 +132,12 @@ export class WhatsAppChannel implements ChannelAdapter {
     try {
       await client.initialize();
     } catch (err) {
-      this.o.operator(`WhatsApp: could not start the browser session (${(err as Error).message.split('\n')[0]}). Check CHROMIUM_PATH; retrying. The rest of the bot keeps running.`);
+      const reason = (err as Error).message.split('\n')[0] ?? '';
+      this.tell(
+        /net::|ERR_|ENOTFOUND|ECONNREFUSED/.test(reason)
+          ? `WhatsApp: WhatsApp Web cannot be reached (${reason}). Check this machine's internet access; retrying. The rest of the bot keeps running.`
+          : `WhatsApp: could not start the browser session (${reason}). Check CHROMIUM_PATH; retrying. The rest of the bot keeps running.`,
+      );
       this.reconnect(client);
     }
   }

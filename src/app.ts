@@ -11,6 +11,8 @@ import { Engine } from './engine/engine.js';
 import { Renderer } from './engine/render.js';
 import type { Locales } from './i18n/index.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { ReminderScheduler } from './reminders/reminderScheduler.js';
+import { parseSendingWindow } from './reminders/schedule.js';
 
 export interface AppDeps {
   config: Config;
@@ -27,6 +29,7 @@ export interface App {
   engine: Engine;
   dispatcher: OutboxDispatcher;
   followUp: AlertFollowUp;
+  reminders: ReminderScheduler;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -82,22 +85,49 @@ export function createApp(deps: AppDeps): App {
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     coordinatorLanguage: config.COORDINATOR_LANGUAGE,
     ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+    reminders: {
+      rescreenInterval: config.RESCREEN_INTERVAL,
+      retry: config.REMINDER_RETRY,
+      snooze: config.SNOOZE,
+      nudgeAfter: config.NUDGE_AFTER,
+      abandonAfter: config.ABANDON_AFTER,
+    },
     // WhatsApp gives the number with every message; other channels do not.
     canAskPhone: (channel) => config.CALLBACK_PHONE === 'ask' && channel !== 'whatsapp',
     onCommitted: () => dispatcher.kick(),
   });
+  const reminders = new ReminderScheduler({
+    db: deps.db,
+    engine,
+    clock,
+    window: parseSendingWindow(config.QUIET_HOURS) ?? null,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    logger: deps.logger,
+  });
+  let reminderTimer: NodeJS.Timeout | undefined;
+  const remind = async () => {
+    try {
+      await reminders.tick();
+    } catch (err) {
+      deps.logger.error({ err }, 'reminders failed');
+    }
+  };
   return {
     engine,
     dispatcher,
     followUp,
+    reminders,
     async start() {
       dispatcher.start();
       void tick();
       ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);
+      void remind();
+      reminderTimer = setInterval(() => void remind(), config.REMINDER_TICK_SECONDS * 1000);
       for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
     },
     async stop() {
       if (ticker) clearInterval(ticker);
+      if (reminderTimer) clearInterval(reminderTimer);
       for (const channel of deps.channels) await channel.stop();
       await engine.idle();
       await dispatcher.drain();

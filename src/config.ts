@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, sqliteFilePath } from './db/url.js';
+import { isDuration, parseSendingWindow } from './reminders/schedule.js';
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -29,6 +30,16 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().optional(),
+  RESCREEN_INTERVAL: z.string().refine(isDuration, 'an ISO-8601 duration such as P6M, P4M or PT30S').default('P6M'),
+  REMINDER_RETRY: z.string().refine(isDuration, 'an ISO-8601 duration such as P7D').default('P7D'),
+  SNOOZE: z.string().refine(isDuration, 'an ISO-8601 duration such as P7D').default('P7D'),
+  NUDGE_AFTER: z.string().refine(isDuration, 'an ISO-8601 duration such as PT24H').default('PT24H'),
+  ABANDON_AFTER: z.string().refine(isDuration, 'an ISO-8601 duration such as P7D').default('P7D'),
+  QUIET_HOURS: z.string().refine((v) => parseSendingWindow(v) !== undefined, 'a sending window such as "10:00-18:00 mon-sat", or "off"').default('10:00-18:00 mon-sat'),
+  REMINDER_TICK_SECONDS: z.coerce.number().positive().default(5),
+  TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().default(25),
+  TELEGRAM_PER_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1000),
+  WHATSAPP_DAILY_CAP: z.coerce.number().int().positive().default(300),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{10,}$/, 'a token from @BotFather, like 123456789:AA…').optional(),
   TELEGRAM_API_ROOT: z.url('a URL such as http://127.0.0.1:8081').optional(),
   TELEGRAM_WEBHOOK_URL: z.url('the public https URL Telegram should post updates to').optional(),

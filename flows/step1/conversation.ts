@@ -5,7 +5,7 @@
 import { isMoodFlagged, scoreScreening } from './scoring.js';
 import type { FlowDeps, Parsed, ScreeningState, StepContext } from './steps.js';
 import { choicesFor, firstStep, helpFor, isItem, isOptional, nextStep, parseStep, progress, promptFor } from './steps.js';
-import type { ChoiceSpec, DomainResult, Effect, InputEvent, ItemId, Part, RecordedAnswer, StepId } from './types.js';
+import type { ChoiceSpec, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
 import { CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
 
 export interface Step1Context extends StepContext {
@@ -18,6 +18,8 @@ export interface Step1Context extends StepContext {
   answers: Partial<Record<ItemId, RecordedAnswer>>;
   /** Where to go back to when the person cancels the deletion of their data. */
   resumeTo?: 'asking' | 'finished';
+  /** The reminder being answered: whom it is for, who answered last time. */
+  reminder?: { person: KnownPerson; mode: Mode };
 }
 
 export interface Outcome {
@@ -44,6 +46,7 @@ export function initialContext(input: { lang: string; timeZone: string }): Step1
     screening: undefined,
     timerStartedAt: undefined,
     resumeTo: undefined,
+    reminder: undefined,
   };
 }
 
@@ -323,6 +326,39 @@ export function erase(ctx: Step1Context, ev: InputEvent): Outcome {
     patch: initialContext(ctx),
     effects: [{ type: 'erase', at: ev.at }, { type: 'reply', parts: [{ key: 'flow.erased' }] }],
   };
+}
+
+export const reminderChoices: ChoiceSpec[] = [
+  { id: 'start', label: { key: 'reminder.start' } },
+  { id: 'snooze', label: { key: 'reminder.snooze' } },
+  { id: 'stopReminders', label: { key: 'reminder.stop' } },
+];
+
+export function remind(ev: RemindEvent): Outcome {
+  const name = ev.person.firstName;
+  const key = ev.mode === 'self' ? 'reminder.self' : name ? 'reminder.other' : 'reminder.otherNoName';
+  return {
+    patch: { reminder: { person: ev.person, mode: ev.mode } },
+    effects: [{ type: 'reply', parts: [{ key, ...(name ? { vars: { name } } : {}) }], choices: reminderChoices }],
+  };
+}
+
+/** "Start now" after a reminder: a follow-up of that person, straight to the first question. */
+export function beginFollowUp(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+  const { person, mode } = ctx.reminder!;
+  const persons = ev.persons.some((p) => p.id === person.id) ? ev.persons : [...ev.persons, person];
+  const base: Step1Context = { ...ctx, consented: true, persons, mode, answers: {}, trail: [], timerStartedAt: undefined, screening: undefined };
+  const s = startScreening(base, ev, deps, person.id);
+  const next = { ...base, screening: s.screening };
+  const asked = askOutcome(next, nextStep('person', next) as StepId, ev.at, deps, [{ key: 'flow.followUpWelcome' }]);
+  return {
+    patch: { consented: true, persons, mode, answers: {}, trail: [], timerStartedAt: undefined, screening: s.screening, reminder: undefined, ...asked.patch },
+    effects: [s.effect, ...asked.effects],
+  };
+}
+
+export function nudge(ctx: Step1Context, deps: FlowDeps): Outcome {
+  return repeat(ctx, deps, [{ key: 'reminder.nudge' }]);
 }
 
 export function languageChoices(deps: FlowDeps): ChoiceSpec[] {

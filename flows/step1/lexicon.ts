@@ -9,7 +9,8 @@ export type CommandName =
   | 'skip'
   | 'start'
   | 'done'
-  | 'erase';
+  | 'erase'
+  | 'stop';
 
 export interface Lexicon {
   yes: string[];
@@ -22,6 +23,8 @@ export interface Lexicon {
   articles: string[];
   distress: string[];
   wordSets: string[][];
+  /** "In a week", "later": answers to a reminder that put it off. */
+  snooze: string[];
   coordinatorCommands: {
     take: string[];
     close: string[];

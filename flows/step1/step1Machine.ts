@@ -6,15 +6,17 @@ import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import type { Outcome, Step1Context } from './conversation.js';
 import {
   abandon, accept, back, begin, canSkip, distress, distressChoices, greetingFor, help, initialContext,
-  erase, eraseChoices, isUnreadable, languageChoices, parse, repeat, reprompt, skip, unreadable,
+  beginFollowUp, erase, eraseChoices, isUnreadable, languageChoices, nudge, parse, remind, reminderChoices, repeat, reprompt, skip, unreadable,
 } from './conversation.js';
 import type { CommandName } from './lexicon.js';
 import type { FlowDeps } from './steps.js';
 import { commandOf, isDistress, matchChoice } from './steps.js';
-import type { Effect, FlowEvent, InputEvent } from './types.js';
+import type { Effect, FlowEvent, InputEvent, RemindEvent } from './types.js';
+import { equalsPhrase, normalize } from './text.js';
+import { allOf } from './lexicon.js';
 
 /** Bump when states or context change shape: older snapshots are then restarted politely. */
-export const STEP1_MACHINE_VERSION = 'step1-v1';
+export const STEP1_MACHINE_VERSION = 'step1-v2';
 
 export function createStep1Machine(deps: FlowDeps) {
   const command = (ev: FlowEvent): CommandName | undefined =>
@@ -57,6 +59,11 @@ export function createStep1Machine(deps: FlowDeps) {
       isRestart: is('restart'),
       isLanguage: is('language'),
       isErase: is('erase'),
+      isStop: ({ context, event }) => command(event) === 'stop' || (event.type === 'INPUT' && matchChoice(event, reminderChoices, context.lang, deps) === 'stopReminders'),
+      startsFollowUp: ({ context, event }) => matchChoice(input(event), reminderChoices, context.lang, deps) === 'start' || command(event) === 'start' || (input(event).text !== undefined && equalsPhrase(normalize(input(event).text!), allOf(deps.lexicons, (l) => l.yes))),
+      snoozes: ({ context, event }) =>
+        matchChoice(input(event), reminderChoices, context.lang, deps) === 'snooze' ||
+        (input(event).text !== undefined && equalsPhrase(normalize(input(event).text!), allOf(deps.lexicons, (l) => l.snooze))),
       confirmsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseYes',
       cancelsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseNo',
       resumesFinished: ({ context }) => context.resumeTo === 'finished',
@@ -106,6 +113,15 @@ export function createStep1Machine(deps: FlowDeps) {
       eraseCancelled: emit({ type: 'reply', parts: [{ key: 'flow.eraseCancelled' }] }),
       resumeAfterCancel: apply((ctx) => repeat(ctx, deps, [{ key: 'flow.eraseCancelled' }])),
       fromAsking: assign({ resumeTo: 'asking' as const }),
+      remind: apply((_ctx, ev) => remind(ev as unknown as RemindEvent)),
+      followUp: apply((ctx, ev) => beginFollowUp(ctx, ev, deps)),
+      snooze: emit(({ context, event }) => ({ type: 'snooze', at: (event as InputEvent).at, personId: context.reminder?.person.id }) as Effect),
+      snoozed: emit({ type: 'reply', parts: [{ key: 'reminder.snoozed' }] }),
+      repromptReminder: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'common.chooseHint' }], choices: reminderChoices }),
+      optOut: emit(({ event }) => ({ type: 'optOut', at: (event as InputEvent).at }) as Effect),
+      stopped: emit({ type: 'reply', parts: [{ key: 'reminder.stopped' }] }),
+      nudge: apply((ctx) => nudge(ctx, deps)),
+      expire: apply((ctx, ev) => ({ patch: { screening: undefined, trail: [], answers: {}, misses: 0 }, effects: abandon(ctx, ev.at) })),
       fromFinished: assign({ resumeTo: 'finished' as const }),
       restoreFailed: assign(({ context }) => ({ ...initialContext(context), consented: context.consented })),
     },
@@ -114,6 +130,8 @@ export function createStep1Machine(deps: FlowDeps) {
     context: ({ input }) => initialContext(input),
     initial: 'idle',
     on: {
+      // Six months later (or after a snooze): whatever state the conversation was left in.
+      REMIND: { target: '.reminded', actions: 'remind' },
       // An unreadable or obsolete snapshot: start again, keeping what the database already holds.
       RESTORE_FAILED: { target: '.idle', actions: ['restoreFailed', emit({ type: 'reply', parts: [{ key: 'flow.restoreFailed' }] })] },
     },
@@ -122,14 +140,18 @@ export function createStep1Machine(deps: FlowDeps) {
         on: {
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isStop', actions: ['optOut', 'stopped'] },
             { target: 'asking', actions: 'begin' },
           ],
         },
       },
       asking: {
         on: {
+          NUDGE: { target: 'asking', actions: 'nudge' },
+          EXPIRE: { target: 'idle', actions: 'expire' },
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isStop', target: 'paused', actions: ['optOut', 'stopped'] },
             { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
             { guard: 'isPause', target: 'paused', actions: 'pause' },
             { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
@@ -148,6 +170,8 @@ export function createStep1Machine(deps: FlowDeps) {
       },
       distress: {
         on: {
+          NUDGE: { target: 'asking', actions: 'nudge' },
+          EXPIRE: { target: 'idle', actions: 'expire' },
           INPUT: [
             { guard: 'isDistress', actions: 'distress' },
             { guard: 'wantsToStop', target: 'paused', actions: 'pause' },
@@ -159,6 +183,8 @@ export function createStep1Machine(deps: FlowDeps) {
       },
       choosingLanguage: {
         on: {
+          NUDGE: { target: 'asking', actions: 'nudge' },
+          EXPIRE: { target: 'idle', actions: 'expire' },
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
             { guard: 'picksLanguage', target: 'asking', actions: 'setLanguage' },
@@ -169,8 +195,11 @@ export function createStep1Machine(deps: FlowDeps) {
       },
       paused: {
         on: {
+          NUDGE: { target: 'asking', actions: 'nudge' },
+          EXPIRE: { target: 'idle', actions: 'expire' },
           INPUT: [
             { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isStop', actions: ['optOut', 'stopped'] },
             { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
             { guard: 'isRestart', target: 'asking', actions: 'restart' },
             { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
@@ -182,9 +211,24 @@ export function createStep1Machine(deps: FlowDeps) {
         on: {
           INPUT: [
             { guard: 'isDistress', actions: 'distress' },
+            { guard: 'isStop', actions: ['optOut', 'stopped'] },
             { guard: 'isErase', target: 'confirmingErase', actions: ['fromFinished', 'askErase'] },
             { guard: 'isRestart', target: 'asking', actions: 'begin' },
             { actions: 'finished' },
+          ],
+        },
+      },
+      reminded: {
+        on: {
+          INPUT: [
+            { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isStop', target: 'finished', actions: ['optOut', 'stopped'] },
+            { guard: 'startsFollowUp', target: 'asking', actions: 'followUp' },
+            { guard: 'snoozes', target: 'finished', actions: ['snooze', 'snoozed'] },
+            { guard: 'isPause', target: 'finished', actions: ['snooze', 'snoozed'] },
+            { guard: 'isRestart', target: 'asking', actions: 'begin' },
+            { guard: 'isErase', target: 'confirmingErase', actions: ['fromFinished', 'askErase'] },
+            { actions: 'repromptReminder' },
           ],
         },
       },

@@ -112,7 +112,11 @@ export type Effect =
   | { type: 'abandoned'; screeningId: string; at: string }
   | { type: 'urgent'; screeningId?: string; personId?: string; at: string }
   /** Delete every person, screening and alert of this contact. */
-  | { type: 'erase'; at: string };
+  | { type: 'erase'; at: string }
+  /** Remind again after the snooze delay. */
+  | { type: 'snooze'; at: string; personId?: string }
+  /** No more reminders for this contact. */
+  | { type: 'optOut'; at: string };
 
 /** Events the engine sends to the flow. */
 export type InputEvent = {
@@ -132,4 +136,18 @@ export type InputEvent = {
   persons: KnownPerson[];
 };
 
-export type FlowEvent = InputEvent | { type: 'RESTORE_FAILED'; at: string };
+/** The next Step 1 is due: ask the contact who did the last one. */
+export interface RemindEvent {
+  type: 'REMIND';
+  at: string;
+  person: KnownPerson;
+  /** Who answered last time: a follow-up keeps it. */
+  mode: Mode;
+}
+
+export type FlowEvent =
+  | InputEvent
+  | RemindEvent
+  | { type: 'NUDGE'; at: string }
+  | { type: 'EXPIRE'; at: string }
+  | { type: 'RESTORE_FAILED'; at: string };

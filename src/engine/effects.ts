@@ -6,6 +6,8 @@ import type { Tx } from '../db/database.js';
 import type { Contact } from '../generated/prisma/client.js';
 import type { Locales } from '../i18n/index.js';
 import { enqueue, enqueueDelete } from '../outbox/outbox.js';
+import { cancelReminders, scheduleInactivity, scheduleRescreen, type ReminderSettings } from '../reminders/reminders.js';
+import { formatDate } from '../reminders/schedule.js';
 import type { Renderer } from './render.js';
 
 export interface EffectContext {
@@ -20,6 +22,9 @@ export interface EffectContext {
   router: AlertRouter;
   coordinatorLanguage: string;
   territoryName?: string;
+  reminders: ReminderSettings;
+  /** 1 when this turn was started by a timer (a reminder), not by the person: sent after replies. */
+  priority: number;
 }
 
 type Of<T extends Effect['type']> = Extract<Effect, { type: T }>;
@@ -39,6 +44,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
           message: ctx.renderer.reply(lang, effect),
           ...(effect.ref ? { ref: effect.ref } : {}),
           notBefore: ctx.now,
+          priority: ctx.priority,
         });
         break;
       case 'hide':
@@ -83,6 +89,22 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
       case 'erase':
         await erase(ctx);
         break;
+      case 'snooze':
+        if (effect.personId) {
+          await scheduleRescreen(ctx.tx, ctx.reminders, {
+            contactId: ctx.contact.id,
+            personId: effect.personId,
+            from: ctx.now,
+            interval: ctx.reminders.snooze,
+            timeZone: ctx.timeZone,
+            now: ctx.now,
+          });
+        }
+        break;
+      case 'optOut':
+        await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { optedOutAt: ctx.now } });
+        await cancelReminders(ctx.tx, { contactId: ctx.contact.id }, 'opted_out', ctx.now);
+        break;
     }
   }
 }
@@ -104,6 +126,7 @@ async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Pr
     where: { contactId: ctx.contact.id, status: 'started' },
     data: { status: 'abandoned', abandonedAt: at },
   });
+  await scheduleInactivity(ctx.tx, ctx.reminders, { contactId: ctx.contact.id, screeningId: e.screeningId, now: ctx.now, timeZone: ctx.timeZone });
   await ctx.tx.screening.create({
     data: {
       id: e.screeningId,
@@ -140,6 +163,19 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
   });
   const territory = ctx.router.route(screening.person?.postcode);
   const deps = postDeps(ctx);
+  const timeZone = screening.person?.timeZone ?? ctx.timeZone;
+  const nextDueAt = await scheduleRescreen(ctx.tx, ctx.reminders, {
+    contactId: ctx.contact.id,
+    personId: e.personId,
+    screeningId: e.screeningId,
+    from: new Date(e.at),
+    timeZone,
+    now: ctx.now,
+  });
+  await cancelReminders(ctx.tx, { contactId: ctx.contact.id, kind: { in: ['nudge', 'expire'] } }, 'completed', ctx.now);
+  await ctx.tx.screening.update({ where: { id: e.screeningId }, data: { nextDueAt } });
+  // Doing a new screening after "stop" means they are back: the summary announces the next one.
+  if (ctx.contact.optedOutAt) await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { optedOutAt: null } });
   await enqueue(ctx.tx, {
     key: `${key}:summary`,
     channel: ctx.contact.channel,
@@ -154,6 +190,7 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       hasCoordinators: territory.targets.length > 0,
       ...(territory.phone ? { territoryPhone: territory.phone } : {}),
       moodFlagged: e.moodFlagged,
+      nextDate: formatDate(nextDueAt, lang, timeZone),
     }),
     notBefore: ctx.now,
   });

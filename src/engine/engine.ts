@@ -5,16 +5,19 @@
  */
 import type { Logger } from 'pino';
 import type { Step1Machine } from '../../flows/step1/step1Machine.js';
-import type { InputEvent, KnownPerson } from '../../flows/step1/types.js';
+import type { FlowEvent, InputEvent, KnownPerson, Mode } from '../../flows/step1/types.js';
 import type { AlertDesk } from '../alerts/alertDesk.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { Database, Tx } from '../db/database.js';
 import type { Locales } from '../i18n/index.js';
+import type { Contact } from '../generated/prisma/client.js';
 import { enqueue } from '../outbox/outbox.js';
+import { cancelReminders, pushInactivity, type ReminderSettings } from '../reminders/reminders.js';
 import { applyEffects } from './effects.js';
 import { runFlow } from './flowRunner.js';
 import { KeyedQueue } from './keyedQueue.js';
+import { addDuration } from '../reminders/schedule.js';
 import type { Renderer } from './render.js';
 
 export interface EngineDeps {
@@ -31,6 +34,7 @@ export interface EngineDeps {
   defaultTimeZone: string;
   coordinatorLanguage: string;
   territoryName?: string;
+  reminders: ReminderSettings;
   /** Whether to ask for a phone number when an alert is raised on this channel (it gives none). */
   canAskPhone: (channel: string) => boolean;
   /** Called after each commit that may have queued messages. */
@@ -39,13 +43,16 @@ export interface EngineDeps {
 
 export type HandleResult = 'processed' | 'duplicate' | 'stale' | 'failed';
 
+/** States in which a screening is under way (the nudge and the expiry apply). */
+const IN_SCREENING = new Set(['asking', 'paused', 'distress', 'choosingLanguage', 'confirmingErase']);
+
 export class Engine {
   private readonly queue = new KeyedQueue();
 
   constructor(private readonly d: EngineDeps) {}
 
   handle(message: InboundMessage): Promise<HandleResult> {
-    return this.queue.run(`${message.channel}\u0000${message.address}`, async () => {
+    return this.queue.run(contactKey(message.channel, message.address), async () => {
       try {
         const result = await this.process(message);
         this.d.onCommitted();
@@ -113,7 +120,6 @@ export class Engine {
         await d.desk.handle(tx, message, contact.id);
         return 'processed';
       }
-      const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
       const event: InputEvent = {
         type: 'INPUT',
         newIds: { screening: d.newId(), person: d.newId() },
@@ -125,33 +131,84 @@ export class Engine {
         ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
         canAskPhone: d.canAskPhone(message.channel),
       };
-      const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
-      if (turn.restarted) {
-        d.logger.warn({ contactId: contact.id }, 'conversation snapshot unusable: flow restarted');
-        await tx.screening.updateMany({
-          where: { contactId: contact.id, status: 'started' },
-          data: { status: 'abandoned', abandonedAt: message.receivedAt },
-        });
-      }
-      await applyEffects(
-        {
-          tx,
-          contact,
-          keyPrefix: `in:${message.channel}:${message.externalId}`,
-          now: d.clock(),
-          timeZone: d.defaultTimeZone,
-          locales: d.locales,
-          renderer: d.renderer,
-          router: d.router,
-          coordinatorLanguage: d.coordinatorLanguage,
-          ...(d.territoryName ? { territoryName: d.territoryName } : {}),
-        },
-        turn.effects,
-      );
-      d.logger.debug({ contactId: contact.id, state: turn.state, effects: turn.effects.map((e) => e.type) }, 'flow turn');
-      const data = { machineVersion: turn.machineVersion, snapshot: turn.snapshot };
-      await tx.conversation.upsert({ where: { contactId: contact.id }, create: { contactId: contact.id, ...data }, update: data });
+      // They answered: the one retry of a reminder is not needed any more.
+      await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
+      const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0);
+      if (IN_SCREENING.has(state)) await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
       return 'processed';
+    });
+  }
+
+  /** One flow turn for a contact, written with its effects; returns the machine's state after it. */
+  private async turn(tx: Tx, contact: Contact, event: FlowEvent, keyPrefix: string, priority: number): Promise<string> {
+    const d = this.d;
+    const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+    const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
+    if (turn.restarted) {
+      d.logger.warn({ contactId: contact.id }, 'conversation snapshot unusable: flow restarted');
+      await tx.screening.updateMany({
+        where: { contactId: contact.id, status: 'started' },
+        data: { status: 'abandoned', abandonedAt: new Date(event.at) },
+      });
+    }
+    await applyEffects(
+      {
+        tx,
+        contact,
+        keyPrefix,
+        now: d.clock(),
+        timeZone: d.defaultTimeZone,
+        locales: d.locales,
+        renderer: d.renderer,
+        router: d.router,
+        coordinatorLanguage: d.coordinatorLanguage,
+        ...(d.territoryName ? { territoryName: d.territoryName } : {}),
+        reminders: d.reminders,
+        priority,
+      },
+      turn.effects,
+    );
+    d.logger.debug({ contactId: contact.id, state: turn.state, effects: turn.effects.map((e) => e.type) }, 'flow turn');
+    const data = { machineVersion: turn.machineVersion, snapshot: turn.snapshot };
+    await tx.conversation.upsert({ where: { contactId: contact.id }, create: { contactId: contact.id, ...data }, update: data });
+    return turn.state;
+  }
+
+  /**
+   * A reminder row fell due: claimed and acted on in one transaction, so two schedulers or a restart
+   * never send it twice. Returns false when someone else had it, or it no longer applies.
+   */
+  fire(reminder: { id: number; contactId: string; contactKey: string }): Promise<boolean> {
+    return this.queue.run(reminder.contactKey, async () => {
+      const d = this.d;
+      const fired = await d.db.tx(async (tx) => {
+        const now = d.clock();
+        const claimed = await tx.reminder.updateMany({ where: { id: reminder.id, status: 'scheduled' }, data: { status: 'done', doneAt: now, reason: 'sent' } });
+        if (claimed.count === 0) return false;
+        const row = await tx.reminder.findUniqueOrThrow({ where: { id: reminder.id }, include: { contact: true } });
+        const at = now.toISOString();
+        let event: FlowEvent;
+        if (row.kind === 'rescreen') {
+          const person = (await knownPersons(tx, row.contactId)).find((p) => p.id === row.personId);
+          const last = await tx.screening.findFirst({ where: { personId: row.personId, status: 'completed' }, orderBy: { completedAt: 'desc' } });
+          if (!person || !last) {
+            await tx.reminder.update({ where: { id: row.id }, data: { status: 'cancelled', reason: 'person gone' } });
+            return false;
+          }
+          event = { type: 'REMIND', at, person, mode: last.mode as Mode };
+          if (row.attempt === 1) {
+            await tx.reminder.create({
+              data: { contactId: row.contactId, personId: row.personId, screeningId: row.screeningId, kind: 'rescreen', attempt: 2, dueAt: addDuration(now, d.reminders.retry, d.defaultTimeZone) },
+            });
+          }
+        } else {
+          event = { type: row.kind === 'nudge' ? 'NUDGE' : 'EXPIRE', at };
+        }
+        await this.turn(tx, row.contact, event, `reminder:${row.id}`, 1);
+        return true;
+      });
+      if (fired) d.onCommitted();
+      return fired;
     });
   }
 
@@ -172,6 +229,11 @@ export class Engine {
     });
     this.d.onCommitted();
   }
+}
+
+/** Messages and timers of one contact take turns on this key. */
+export function contactKey(channel: string, address: string): string {
+  return `${channel}\u0000${address}`;
 }
 
 /** A press on a button of any message but the latest question is stale. */

@@ -14,6 +14,8 @@ export interface SummaryInput {
   hasCoordinators: boolean;
   territoryPhone?: string;
   moodFlagged: boolean;
+  /** When the next Step 1 is due, already formatted. */
+  nextDate?: string;
 }
 
 export class Renderer {
@@ -70,6 +72,7 @@ export class Renderer {
       out.push(t('summary.allGood'));
     }
     if (input.moodFlagged) out.push(t('safety.moodSupport'));
+    if (input.nextDate) out.push(t('summary.nextScreening', { date: input.nextDate }));
     return { text: out.join('\n\n') };
   }
 }

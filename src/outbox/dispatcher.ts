@@ -171,6 +171,8 @@ export class OutboxDispatcher {
             where: { contactId: row.contactId, audience: 'contact', status: 'pending' },
             data: { status: 'dropped', lastError: `contact ${error.reason}` },
           });
+          // Nobody to remind any more: recorded with the reason.
+          await tx.reminder.updateMany({ where: { contactId: row.contactId, status: 'scheduled' }, data: { status: 'cancelled', doneAt: now, reason: `contact ${error.reason}` } });
         }
       });
       return true;

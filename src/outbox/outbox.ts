@@ -13,6 +13,8 @@ export interface NewOutboxMessage {
   ref?: string;
   /** When it may be sent: the app's clock, not the database's. */
   notBefore: Date;
+  /** 1 for messages nobody is waiting for (reminders): replies to people chatting go first. */
+  priority?: number;
 }
 
 export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
@@ -28,6 +30,7 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
       payload: JSON.stringify(m.message),
       ref: m.ref ?? null,
       hasChoices: (m.message.choices?.length ?? 0) > 0,
+      priority: m.priority ?? 0,
       nextAttemptAt: m.notBefore,
     },
   });

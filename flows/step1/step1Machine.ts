@@ -121,7 +121,8 @@ export function createStep1Machine(deps: FlowDeps) {
       optOut: emit(({ event }) => ({ type: 'optOut', at: (event as InputEvent).at }) as Effect),
       stopped: emit({ type: 'reply', parts: [{ key: 'reminder.stopped' }] }),
       nudge: apply((ctx) => nudge(ctx, deps)),
-      expire: apply((ctx, ev) => ({ patch: { screening: undefined, trail: [], answers: {}, misses: 0 }, effects: abandon(ctx, ev.at) })),
+      // Abandoned after a long silence: the next message starts afresh (language and consent kept).
+      expire: apply((ctx, ev) => ({ patch: { ...initialContext(ctx), consented: ctx.consented }, effects: abandon(ctx, ev.at) })),
       fromFinished: assign({ resumeTo: 'finished' as const }),
       restoreFailed: assign(({ context }) => ({ ...initialContext(context), consented: context.consented })),
     },

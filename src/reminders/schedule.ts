@@ -54,5 +54,7 @@ export function insideWindow(window: SendingWindow | null, at: Date, timeZone: s
 
 /** The date a person reads in the summary ("22 mai 2027"), in their language and time zone. */
 export function formatDate(at: Date, lang: string, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).setLocale(lang).toLocaleString(DateTime.DATE_FULL);
+  // Day first in English too ("22 May 2027"): the people using it live in Europe.
+  const locale = lang === 'en' ? 'en-GB' : lang;
+  return DateTime.fromJSDate(at, { zone: timeZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
 }

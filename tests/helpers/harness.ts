@@ -96,6 +96,14 @@ export class Harness {
     return queued;
   }
 
+  /** Moves the clock, fires due reminders, delivers; returns how many reminders were sent. */
+  async remindAt(when: Date): Promise<number> {
+    this.now = when;
+    const fired = await this.app.reminders.tick();
+    await this.app.dispatcher.drain();
+    return fired;
+  }
+
   /** The choices offered with the last message to `address`. */
   choices(address = 'user-1'): string[] {
     return this.channel.to(address).at(-1)?.message.choices?.map((c) => c.label) ?? [];

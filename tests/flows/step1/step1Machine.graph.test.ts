@@ -15,13 +15,18 @@ function inputs(persons: KnownPerson[]): FlowEvent[] {
   const texts = [
     'oui', 'non', '1', '2', '3', '4', 'Jeanne', '1947', '31000', '22/11/2026', 'dimanche', 'fleur porte riz',
     'passer', 'aide', 'répéter', 'retour', 'pause', 'recommencer', 'langue', 'effacer', '', 'xyz', 'je veux mourir',
+    'stop', 'dans une semaine',
   ];
+  const person: KnownPerson = persons[0] ?? { id: 'p9', firstName: 'Paul', birthYear: 1940, postcode: '31000', completedScreenings: 1, lastWordSet: 1 };
   return [
     ...texts.map((text) => ({ ...base, text })),
     { ...base, media: 'sticker' },
     { ...base, choice: 'done' },
     { ...base, choice: 'skip' },
     { ...base, phone: '+33612345678' },
+    { type: 'REMIND', at, person, mode: 'relative' },
+    { type: 'NUDGE', at },
+    { type: 'EXPIRE', at },
   ];
 }
 
@@ -30,7 +35,7 @@ type Snap = ReturnType<typeof machine.getInitialSnapshot>;
 /** States are told apart by value and the few context fields that change what can happen next. */
 function serialize(s: Snap): string {
   const c = s.context;
-  return [JSON.stringify(s.value), s.status, c.step, Math.min(c.misses, 3), c.mode, !!c.screening, c.lang, c.consented, !!c.timerStartedAt].join('|');
+  return [JSON.stringify(s.value), s.status, c.step, Math.min(c.misses, 3), c.mode, !!c.screening, c.lang, c.consented, !!c.timerStartedAt, !!c.reminder].join('|');
 }
 
 function check(persons: KnownPerson[]) {

@@ -11,6 +11,7 @@ import { Engine } from './engine/engine.js';
 import { Renderer } from './engine/render.js';
 import type { Locales } from './i18n/index.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { Pacer } from './outbox/pacer.js';
 import { ReminderScheduler } from './reminders/reminderScheduler.js';
 import { parseSendingWindow } from './reminders/schedule.js';
 
@@ -46,6 +47,13 @@ export function createApp(deps: AppDeps): App {
     clock,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     pollMs: config.OUTBOX_POLL_MS,
+    pacer: new Pacer(
+      {
+        telegram: { perSecond: config.TELEGRAM_MAX_PER_SECOND, perChatGapMs: config.TELEGRAM_PER_CHAT_GAP_MS },
+        whatsapp: { proactivePerDay: config.WHATSAPP_DAILY_CAP },
+      },
+      config.DEFAULT_TIME_ZONE,
+    ),
   });
   const postDeps = {
     locales,

@@ -23,6 +23,8 @@ export interface Lexicon {
   articles: string[];
   distress: string[];
   wordSets: string[][];
+  /** Words that pick a choice of "who is answering". */
+  choiceWords: { self: string[]; relative: string[]; helper: string[] };
   /** "In a week", "later": answers to a reminder that put it off. */
   snooze: string[];
   coordinatorCommands: {

@@ -261,6 +261,9 @@ const SYNONYMS: Record<string, (l: Lexicons) => string[]> = {
   start: (l) => allOf(l, (x) => x.commands.start),
   done: (l) => allOf(l, (x) => x.commands.done),
   skip: (l) => allOf(l, (x) => x.commands.skip),
+  self: (l) => allOf(l, (x) => x.choiceWords.self),
+  relative: (l) => allOf(l, (x) => x.choiceWords.relative),
+  helper: (l) => allOf(l, (x) => x.choiceWords.helper),
   ready: (l) => allOf(l, (x) => [...x.yes, ...x.commands.done, ...x.commands.start]),
 };
 

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ChannelUnavailableError, PermanentDeliveryError, RetryAfterError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
 import type { Database } from '../db/database.js';
 import type { OutboxMessage } from '../generated/prisma/client.js';
+import type { Pacer } from './pacer.js';
 
 export interface DispatcherOptions {
   db: Database;
@@ -16,6 +17,7 @@ export interface DispatcherOptions {
   pollMs: number;
   /** A row left in "sending" longer than this (a crash mid-send) is tried again. */
   leaseMs?: number;
+  pacer?: Pacer;
 }
 
 const BATCH = 200;
@@ -92,7 +94,11 @@ export class OutboxDispatcher {
       const k = `${row.channel}\u0000${row.address}`;
       if (!heads.has(k)) heads.set(k, row);
     }
-    const due = [...heads.values()].filter((r) => r.status === 'pending' && r.nextAttemptAt <= now);
+    // Replies to people chatting first, then the backlog of reminders, oldest first; within each channel's pace.
+    const due = [...heads.values()]
+      .filter((r) => r.status === 'pending' && r.nextAttemptAt <= now)
+      .sort((a, b) => a.priority - b.priority || a.id - b.id)
+      .filter((r) => this.o.pacer?.take(r, now) ?? true);
     let settled = 0;
     await Promise.all(
       due.map(async (row) => {

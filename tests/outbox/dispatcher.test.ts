@@ -4,15 +4,16 @@ import { ChannelUnavailableError, PermanentDeliveryError } from '../../src/chann
 import { Database } from '../../src/db/database.js';
 import { backoffMs, OutboxDispatcher } from '../../src/outbox/dispatcher.js';
 import { enqueue } from '../../src/outbox/outbox.js';
+import { Pacer } from '../../src/outbox/pacer.js';
 import { freshDbUrl } from '../helpers/db.js';
 import { RecordingChannel } from '../helpers/recordingChannel.js';
 
 let db: Database;
 afterEach(async () => db?.close());
 
-async function setup(maxAttempts = 3) {
+async function setup(maxAttempts = 3, pacer?: Pacer, channelName = 'test') {
   db = await Database.open(freshDbUrl());
-  const channel = new RecordingChannel();
+  const channel = new RecordingChannel(channelName);
   let now = new Date('2026-11-22T10:00:00Z');
   const dispatcher = new OutboxDispatcher({
     db,
@@ -21,11 +22,12 @@ async function setup(maxAttempts = 3) {
     clock: () => now,
     maxAttempts,
     pollMs: 1000,
+    ...(pacer ? { pacer } : {}),
   });
-  const contact = await db.tx((tx) => tx.contact.create({ data: { channel: 'test', address: 'a', language: 'fr' } }));
-  const put = (key: string, text: string, address = 'a') =>
+  const contact = await db.tx((tx) => tx.contact.create({ data: { channel: channelName, address: 'a', language: 'fr' } }));
+  const put = (key: string, text: string, address = 'a', priority = 0) =>
     db.tx((tx) =>
-      enqueue(tx, { key, channel: 'test', address, audience: 'contact', ...(address === 'a' ? { contactId: contact.id } : {}), message: { text }, notBefore: now }),
+      enqueue(tx, { key, channel: channelName, address, audience: 'contact', ...(address === 'a' ? { contactId: contact.id } : {}), message: { text }, notBefore: now, priority }),
     );
   return { channel, dispatcher, contact, put, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
@@ -109,5 +111,53 @@ describe('outbox dispatcher', () => {
     advance(61_000);
     await dispatcher.drain();
     expect(channel.to('a')).toHaveLength(1);
+  });
+});
+
+describe('pacing', () => {
+  it('a backlog of reminders drains oldest first at the channel\'s pace, and a reply to someone chatting goes first', async () => {
+    const pacer = new Pacer({ telegram: { perSecond: 25, perChatGapMs: 1000 } }, 'Europe/Paris');
+    const { channel, dispatcher, put, advance } = await setup(3, pacer, 'telegram');
+    for (let i = 0; i < 60; i++) await put(`r${i}`, `reminder ${i}`, `chat-${i}`, 1);
+    await put('reply', 'your next question', 'chatting');
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(25);
+    expect(channel.sent[0]!.message.text).toBe('your next question');
+    expect(channel.sent.slice(1).map((x) => x.message.text)).toEqual(Array.from({ length: 24 }, (_, i) => `reminder ${i}`));
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(25); // same second: wait
+    advance(1000);
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(50);
+    advance(1000);
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(61);
+  });
+
+  it('at most one message per second in one Telegram chat', async () => {
+    const pacer = new Pacer({ telegram: { perSecond: 25, perChatGapMs: 1000 } }, 'Europe/Paris');
+    const { channel, dispatcher, put, advance } = await setup(3, pacer, 'telegram');
+    await put('k1', 'one');
+    await put('k2', 'two');
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(1);
+    advance(999);
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(1);
+    advance(1);
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(2);
+  });
+
+  it('WhatsApp: a daily cap on proactive messages, never on replies', async () => {
+    const pacer = new Pacer({ whatsapp: { proactivePerDay: 2 } }, 'Europe/Paris');
+    const { channel, dispatcher, put, advance } = await setup(3, pacer, 'whatsapp');
+    for (let i = 0; i < 4; i++) await put(`r${i}`, `reminder ${i}`, `p${i}@c.us`, 1);
+    await put('reply', 'answer', 'chatting@c.us');
+    await dispatcher.drain();
+    expect(channel.sent.map((x) => x.message.text).sort()).toEqual(['answer', 'reminder 0', 'reminder 1']);
+    advance(24 * 3_600_000); // the next day
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(5);
   });
 });

@@ -151,3 +151,25 @@ describe('Telegram webhook mode', () => {
     }
   });
 });
+
+describe('Telegram reminders', () => {
+  it('with RESCREEN_INTERVAL of a few seconds and quiet hours off, the reminder arrives and "Start now" begins the follow-up', async () => {
+    const r = await TelegramE2E.start('polling', { RESCREEN_INTERVAL: 'PT3S', QUIET_HOURS: 'off', REMINDER_TICK_SECONDS: '0.5', CALLBACK_PHONE: 'never' });
+    try {
+      const chat = 505;
+      const script = ['hello', 'yes', 'me', 'Ada', '1950', '75011', 'ok', today('en').date, today('en').weekday, 'no', '2', 'no', 'no', 'skip', 'no', 'no', 'no', 'no', 'flower door rice'];
+      for (const line of script) await r.say(chat, line, 'en');
+      expect(r.last(chat).message.text).toContain("I'll suggest doing these questions again around");
+      const deadline = Date.now() + 15_000;
+      while (!r.texts(chat).some((x) => x.includes('Six months ago')) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
+      const reminder = r.last(chat);
+      expect(reminder.message.text).toContain('Six months ago you answered our short questions');
+      expect(r.buttons(reminder).map((b) => b.text)).toEqual(['Start now', 'Remind me in a week', 'No more reminders']);
+      await r.press(chat, 'Start now');
+      expect(r.last(chat).message.text).toContain('Welcome back!');
+      expect(r.last(chat).message.text).toContain('Question 1 of 13');
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -40,7 +40,8 @@ describe('choices', () => {
   it.each([
     [{ text: '2' }, 'relative'], [{ text: '2.' }, 'relative'], [{ text: 'n°3' }, 'helper'], [{ text: 'un proche' }, 'relative'],
     [{ text: 'Moi-même, pour moi' }, 'self'], [{ choice: 'helper' }, 'helper'], [{ text: '7' }, undefined],
-    [{ choice: 'stale-button' }, undefined], [{ text: 'blabla' }, undefined],
+    [{ choice: 'stale-button' }, undefined], [{ text: 'blabla' }, undefined], [{ text: 'moi' }, 'self'], [{ text: 'me' }, 'self'],
+    [{ text: 'ma mère' }, 'relative'], [{ text: 'bénévole' }, 'helper'],
   ])('%o → %s', (reply, id) => {
     expect(matchChoice({ at, ...reply }, choices, 'fr', deps)).toBe(id);
   });

@@ -1,0 +1,55 @@
+/**
+ * How fast each channel may send: Telegram allows about 30 messages a second overall and one a
+ * second per chat; WhatsApp bans bulk senders, so proactive messages have a daily cap there (the
+ * adapter also spaces every send). Counts are kept in memory: a restart starts them afresh.
+ */
+import { calendarDate } from '../../flows/step1/dates.js';
+
+export interface ChannelPace {
+  perSecond?: number;
+  perChatGapMs?: number;
+  /** Most messages nobody is waiting for (priority 1) per local day. */
+  proactivePerDay?: number;
+}
+
+export interface PacedRow {
+  channel: string;
+  address: string;
+  priority: number;
+  kind: string;
+}
+
+export class Pacer {
+  private readonly recent = new Map<string, number[]>();
+  private readonly lastToChat = new Map<string, number>();
+  private readonly proactive = new Map<string, { day: string; count: number }>();
+
+  constructor(
+    private readonly pace: Readonly<Record<string, ChannelPace>>,
+    private readonly timeZone: string,
+  ) {}
+
+  /** Whether `row` may go now; if so, its slot is taken. */
+  take(row: PacedRow, now: Date): boolean {
+    const p = this.pace[row.channel];
+    if (!p || row.kind === 'delete') return true;
+    const t = now.getTime();
+    const window = (this.recent.get(row.channel) ?? []).filter((x) => t - x < 1000);
+    if (p.perSecond !== undefined && window.length >= p.perSecond) return false;
+    const chatKey = `${row.channel}\u0000${row.address}`;
+    const last = this.lastToChat.get(chatKey);
+    if (p.perChatGapMs && last !== undefined && t - last < p.perChatGapMs) return false;
+    const day = (() => {
+      const d = calendarDate(now, this.timeZone);
+      return `${d.year}-${d.month}-${d.day}`;
+    })();
+    const used = this.proactive.get(row.channel);
+    const count = used?.day === day ? used.count : 0;
+    if (row.priority > 0 && p.proactivePerDay !== undefined && count >= p.proactivePerDay) return false;
+    window.push(t);
+    this.recent.set(row.channel, window);
+    this.lastToChat.set(chatKey, t);
+    if (row.priority > 0) this.proactive.set(row.channel, { day, count: count + 1 });
+    return true;
+  }
+}

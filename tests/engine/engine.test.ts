@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness } from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { Harness, harnessPerTest } from '../helpers/harness.js';
 import { EN_FLAGGED, FR_NORMAL } from '../helpers/scripts.js';
 
-let harnesses: Harness[] = [];
-async function harness(...args: Parameters<typeof Harness.create>) {
-  const h = await Harness.create(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses) await h.close().catch(() => undefined);
-  harnesses = [];
-});
+const harness = harnessPerTest();
 
 async function play(h: Harness, script: string[], address = 'user-1'): Promise<string[]> {
   const out: string[] = [];

@@ -1,5 +1,6 @@
 /** An app on a real SQLite file, a recording channel and a controllable clock. */
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { singleTerritoryRouter, type AlertRouter } from '../../src/alerts/alertRouter.js';
 import type { InboundContent } from '../../src/channels/types.js';
@@ -117,4 +118,18 @@ export class Harness {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/** Harnesses created through the returned function are closed after each test. */
+export function harnessPerTest(): (...args: Parameters<typeof Harness.create>) => Promise<Harness> {
+  let open: Harness[] = [];
+  afterEach(async () => {
+    for (const h of open) await h.close().catch(() => undefined);
+    open = [];
+  });
+  return async (...args) => {
+    const h = await Harness.create(...args);
+    open.push(h);
+    return h;
+  };
 }

@@ -1,18 +1,9 @@
 /** Re-screening reminders, nudges and expiry, on a real database and a controllable clock. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness } from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { Harness, harnessPerTest } from '../helpers/harness.js';
 import { FR_NORMAL } from '../helpers/scripts.js';
 
-let harnesses: Harness[] = [];
-async function harness(...args: Parameters<typeof Harness.create>) {
-  const h = await Harness.create(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  for (const h of harnesses) await h.close().catch(() => undefined);
-  harnesses = [];
-});
+const harness = harnessPerTest();
 
 const reminders = (h: Harness) =>
   h.db.read((d) => d.reminder.findMany({ orderBy: { id: 'asc' }, select: { kind: true, attempt: true, status: true, reason: true, dueAt: true } }));

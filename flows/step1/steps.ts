@@ -128,7 +128,7 @@ const yesNoChoices: ChoiceSpec[] = [
   { id: 'no', label: { key: 'choice.no' } },
 ];
 
-export function choicesFor(step: StepId, ctx: StepContext, deps: FlowDeps): ChoiceSpec[] | undefined {
+export function choicesFor(step: StepId, ctx: StepContext, _deps?: FlowDeps): ChoiceSpec[] | undefined {
   if (YES_NO_ITEMS[step as ItemId]) return yesNoChoices;
   switch (step) {
     case 'consent':
@@ -175,7 +175,6 @@ export function choicesFor(step: StepId, ctx: StepContext, deps: FlowDeps): Choi
         { id: 'wrong', label: { key: 'item.H2_wrong' } },
       ];
     default:
-      void deps;
       return undefined;
   }
 }
@@ -378,10 +377,9 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       return picked ? answered('H2', { status: 'answered', whisper: picked === 'right' }) : { ok: false };
     case 'C4': {
       const expected = ctx.screening?.words ?? [];
-      const dontKnow = yesNoOf(text, deps.lexicons) === 'dontKnow';
       if (words(normalize(text)).length === 0) return { ok: false };
-      const articles = allOf(deps.lexicons, (l) => l.articles);
-      const recalled = dontKnow ? countRecalled(text, expected, articles) : countRecalled(text, expected, articles);
+      // "I don't know" simply recalls nothing; any words given are counted.
+      const recalled = countRecalled(text, expected, allOf(deps.lexicons, (l) => l.articles));
       return answered('C4', { status: 'answered', recalled, of: expected.length });
     }
     default:

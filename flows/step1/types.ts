@@ -83,7 +83,7 @@ export interface ChoiceSpec {
 
 /** What the flow asks the engine to do, after it has committed the new state. */
 export type Effect =
-  | { type: 'reply'; parts: Part[]; choices?: ChoiceSpec[]; ref?: string; answersRef?: string }
+  | { type: 'reply'; parts: Part[]; choices?: ChoiceSpec[]; ref?: string }
   | { type: 'hide'; ref: string }
   | { type: 'languageChanged'; lang: string }
   | {

@@ -100,8 +100,8 @@ export function createApp(deps: AppDeps): App {
       nudgeAfter: config.NUDGE_AFTER,
       abandonAfter: config.ABANDON_AFTER,
     },
-    // WhatsApp gives the number with every message; other channels do not.
-    canAskPhone: (channel) => config.CALLBACK_PHONE === 'ask' && channel !== 'whatsapp',
+    // WhatsApp gives the number with every message; Telegram has a share-contact button; the rest types it.
+    askPhone: (channel) => (config.CALLBACK_PHONE !== 'ask' || channel === 'whatsapp' ? undefined : channel === 'telegram' ? 'button' : 'typed'),
     onCommitted: () => dispatcher.kick(),
   });
   const reminders = new ReminderScheduler({

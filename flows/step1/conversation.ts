@@ -47,6 +47,7 @@ export function initialContext(input: { lang: string; timeZone: string }): Step1
     timerStartedAt: undefined,
     resumeTo: undefined,
     reminder: undefined,
+    phoneButton: undefined,
   };
 }
 
@@ -231,6 +232,7 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
   }
   const following = nextStep(ctx.step, next);
   if (following === 'done' && wantsPhone(next, ev)) {
+    next.phoneButton = ev.askPhone === 'button';
     const asked = askOutcome(next, 'phone', ev.at, deps, notices);
     return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
   }
@@ -255,7 +257,7 @@ export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome
 
 /** A callback will be needed (an alert) and the channel gave no number: ask once, refusal accepted. */
 function wantsPhone(ctx: Step1Context, ev: InputEvent): boolean {
-  if (!ev.canAskPhone || ctx.screening?.phoneKnown) return false;
+  if (!ev.askPhone || ctx.screening?.phoneKnown) return false;
   return results(ctx).some((r) => r.status === 'alert');
 }
 

@@ -36,6 +36,8 @@ export interface StepContext {
   screening?: ScreeningState;
   answers: Partial<Record<ItemId, { value: AnswerValue }>>;
   timerStartedAt?: string;
+  /** The phone question offers the channel's share-contact button. */
+  phoneButton?: boolean;
 }
 
 /** Reads a translated label, so typed words can be matched against the buttons' text. */
@@ -154,7 +156,7 @@ export function choicesFor(step: StepId, ctx: StepContext, _deps?: FlowDeps): Ch
       return [{ id: 'ready', label: { key: 'choice.ready' } }];
     case 'phone':
       return [
-        { id: 'share_phone', label: { key: 'choice.sharePhone' } },
+        ...(ctx.phoneButton ? [{ id: 'share_phone', label: { key: 'choice.sharePhone' } }] : []),
         { id: 'no_phone', label: { key: 'choice.noPhone' } },
       ];
     case 'M1':
@@ -202,7 +204,7 @@ export function promptFor(step: StepId, ctx: StepContext): Part[] {
     case 'postcode':
       return [{ key: other ? 'flow.postcodeOther' : 'flow.postcodeSelf' }];
     case 'phone':
-      return [{ key: 'flow.phone' }];
+      return [{ key: ctx.phoneButton ? 'flow.phone' : 'flow.phoneTyped' }];
     case 'C2':
       return [{ key: 'item.C2', vars: { words: (ctx.screening?.words ?? []).join(', ') } }];
     default:

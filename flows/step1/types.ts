@@ -130,8 +130,11 @@ export type InputEvent = {
   media?: string;
   /** A phone number the person shared with the channel's own button. */
   phone?: string;
-  /** The channel gives no phone number and callbacks need one: ask for it when an alert is raised. */
-  canAskPhone?: boolean;
+  /**
+   * The channel gives no phone number and callbacks need one: ask for it when an alert is raised,
+   * with the channel's share-contact button ('button') or typed ('typed').
+   */
+  askPhone?: 'button' | 'typed';
   /** The persons this contact has screened before. */
   persons: KnownPerson[];
 };

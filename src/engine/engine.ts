@@ -35,8 +35,8 @@ export interface EngineDeps {
   coordinatorLanguage: string;
   territoryName?: string;
   reminders: ReminderSettings;
-  /** Whether to ask for a phone number when an alert is raised on this channel (it gives none). */
-  canAskPhone: (channel: string) => boolean;
+  /** How to ask for a phone number when an alert is raised on this channel, if at all. */
+  askPhone: (channel: string) => 'button' | 'typed' | undefined;
   /** Called after each commit that may have queued messages. */
   onCommitted: () => void;
 }
@@ -129,7 +129,7 @@ export class Engine {
         ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
         ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
         ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
-        canAskPhone: d.canAskPhone(message.channel),
+        ...(d.askPhone(message.channel) ? { askPhone: d.askPhone(message.channel) } : {}),
       };
       // They answered: the one retry of a reminder is not needed any more.
       await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());

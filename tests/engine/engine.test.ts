@@ -42,7 +42,7 @@ describe('engine: a whole screening', () => {
   it('in English, for a relative, with flags: one alert, one coordinator message', async () => {
     const h = await harness({ env: { DEFAULT_LANGUAGE: 'en', COORDINATOR_LANGUAGE: 'en', CALLBACK_PHONE: 'ask' } });
     const seen = await play(h, EN_FLAGGED);
-    expect(seen.at(-2)).toContain('could you share your phone number?');
+    expect(seen.at(-2)).toContain('could you write your phone number?');
     expect(seen.join('\n')).toContain('Question 14 of 14');
     expect(seen.join('\n')).toContain('whisper three digits');
     const summary = h.last();

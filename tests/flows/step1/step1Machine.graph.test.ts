@@ -11,7 +11,7 @@ const machine = createStep1Machine({ lexicons: locales.lexicons, labelOf: locale
 const at = '2026-11-22T10:00:00Z'; // Sunday 22 November 2026
 
 function inputs(persons: KnownPerson[]): FlowEvent[] {
-  const base = { type: 'INPUT' as const, at, persons, canAskPhone: true, newIds: { screening: 's1', person: 'p1' } };
+  const base = { type: 'INPUT' as const, at, persons, askPhone: 'button' as const, newIds: { screening: 's1', person: 'p1' } };
   const texts = [
     'oui', 'non', '1', '2', '3', '4', 'Jeanne', '1947', '31000', '22/11/2026', 'dimanche', 'fleur porte riz',
     'passer', 'aide', 'répéter', 'retour', 'pause', 'recommencer', 'langue', 'effacer', '', 'xyz', 'je veux mourir',

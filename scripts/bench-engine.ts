@@ -15,7 +15,7 @@ import { migrate } from '../src/db/migrate.js';
 import { loadLocales } from '../src/i18n/index.js';
 
 const contacts = Number(process.argv[2] ?? 200);
-const script = ['bonjour', 'oui', '1', 'Jeanne', '1947', '31000', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'oui', 'non', '65', 'non', 'non', 'non', 'non', 'fleur porte riz'];
+const script = ['bonjour', 'oui', '1', 'Jeanne', '1947', '31000', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'oui', 'non', '65', 'non', 'non', 'non', 'non', 'fleur porte riz', 'non merci'];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'icope-bench-'));
 const url = `file:${path.join(dir, 'bench.db')}`;

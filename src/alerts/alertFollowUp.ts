@@ -56,6 +56,10 @@ export class AlertFollowUp {
     for (const territory of this.o.deps.router.all()) {
       if (territory.targets.length === 0) continue;
       await this.o.db.tx(async (tx) => {
+        // Today's digest already queued (by this run or before a restart): nothing to render again.
+        const key = (t: { channel: string; address: string }) => `digest:${territory.id}:${date}:${t.channel}:${t.address}`;
+        const sent = await tx.outboxMessage.count({ where: { key: { in: territory.targets.map(key) } } });
+        if (sent === territory.targets.length) return;
         const count = await tx.alert.count({ where: { territoryId: territory.id, status: { in: ['new', 'taken'] } } });
         if (count === 0) return; // nothing to report: no message in the group
         const lang = this.o.deps.coordinatorLanguage;
@@ -66,7 +70,7 @@ export class AlertFollowUp {
         const text = await this.o.desk.openList(tx, [territory.id], now, title);
         for (const target of territory.targets) {
           const added = await enqueue(tx, {
-            key: `digest:${territory.id}:${date}:${target.channel}:${target.address}`,
+            key: key(target),
             channel: target.channel,
             address: target.address,
             audience: 'coordinators',

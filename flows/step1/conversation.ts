@@ -100,9 +100,11 @@ export function help(ctx: Step1Context, deps: FlowDeps): Outcome {
 
 export function reprompt(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
   const parsed = parseStep(ctx.step, ev, ctx, deps);
-  const hint = (!parsed.ok && parsed.hint) || (choicesFor(ctx.step, ctx, deps) ? { key: 'common.chooseHint' } : helpFor(ctx.step));
+  // Choices need no extra hint: buttons explain themselves, numbered lists carry "Reply 1 or 2".
+  const hint = (!parsed.ok && parsed.hint) || (choicesFor(ctx.step, ctx, deps) ? undefined : helpFor(ctx.step));
   const misses = ctx.misses + 1;
-  return { patch: { misses }, effects: [question(ctx, ctx.step, deps, [{ key: 'common.notUnderstood' }, hint], misses)] };
+  const notices: Part[] = [{ key: 'common.notUnderstood' }, ...(hint ? [hint] : [])];
+  return { patch: { misses }, effects: [question(ctx, ctx.step, deps, notices, misses)] };
 }
 
 /** A reply that is not text we can read: media, an empty or an overlong message. Not counted as a miss. */

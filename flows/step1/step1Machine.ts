@@ -117,7 +117,7 @@ export function createStep1Machine(deps: FlowDeps) {
       followUp: apply((ctx, ev) => beginFollowUp(ctx, ev, deps)),
       snooze: emit(({ context, event }) => ({ type: 'snooze', at: (event as InputEvent).at, personId: context.reminder?.person.id }) as Effect),
       snoozed: emit({ type: 'reply', parts: [{ key: 'reminder.snoozed' }] }),
-      repromptReminder: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'common.chooseHint' }], choices: reminderChoices }),
+      repromptReminder: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }], choices: reminderChoices }),
       optOut: emit(({ event }) => ({ type: 'optOut', at: (event as InputEvent).at }) as Effect),
       stopped: emit({ type: 'reply', parts: [{ key: 'reminder.stopped' }] }),
       nudge: apply((ctx) => nudge(ctx, deps)),

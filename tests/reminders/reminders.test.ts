@@ -23,7 +23,7 @@ describe('re-screening reminders', () => {
     expect(due.dueAt.toISOString()).toBe('2027-05-22T09:01:35.000Z');
     expect(await h.remindAt(at('2027-05-21T09:00:00Z'))).toBe(0);
     expect(await h.remindAt(at('2027-05-22T09:02:00Z'))).toBe(1); // a Saturday, 11:02 in Paris
-    expect(h.last()).toContain('Il y a 6 mois, vous aviez répondu');
+    expect(h.last()).toContain('Il y a quelques mois, vous aviez répondu');
     expect(h.choices()).toEqual(['Commencer maintenant', 'Me le rappeler dans une semaine', 'Ne plus recevoir de rappels']);
     expect(await h.remindAt(at('2027-05-29T09:02:00Z'))).toBe(1); // no answer: the one retry
     expect(await h.remindAt(at('2027-07-29T09:02:00Z'))).toBe(0); // then nothing until they come back
@@ -95,7 +95,7 @@ describe('re-screening reminders', () => {
     expect(x + y).toBe(1);
     await a.app.dispatcher.drain();
     await b.app.dispatcher.drain();
-    expect(first.channel.to('user-1').filter((m) => m.message.text.includes('Il y a 6 mois'))).toHaveLength(1);
+    expect(first.channel.to('user-1').filter((m) => m.message.text.includes('Il y a quelques mois'))).toHaveLength(1);
     expect(await a.app.reminders.tick()).toBe(0);
   });
 

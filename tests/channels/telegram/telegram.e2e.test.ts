@@ -161,9 +161,9 @@ describe('Telegram reminders', () => {
       for (const line of script) await r.say(chat, line, 'en');
       expect(r.last(chat).message.text).toContain("I'll suggest doing these questions again around");
       const deadline = Date.now() + 15_000;
-      while (!r.texts(chat).some((x) => x.includes('Six months ago')) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
+      while (!r.texts(chat).some((x) => x.includes('A few months ago')) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
       const reminder = r.last(chat);
-      expect(reminder.message.text).toContain('Six months ago you answered our short questions');
+      expect(reminder.message.text).toContain('A few months ago you answered our short questions');
       expect(r.buttons(reminder).map((b) => b.text)).toEqual(['Start now', 'Remind me in a week', 'No more reminders']);
       await r.press(chat, 'Start now');
       expect(r.last(chat).message.text).toContain('Welcome back!');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createStep1Machine } from '../flows/step1/step1Machine.js';
 import { AlertDesk } from './alerts/alertDesk.js';
 import { AlertFollowUp } from './alerts/alertFollowUp.js';
+import { channelShowsNumber } from './alerts/alertPosts.js';
 import type { AlertRouter } from './alerts/alertRouter.js';
 import type { ChannelAdapter } from './channels/types.js';
 import type { Config } from './config.js';
@@ -38,7 +39,9 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? (() => new Date());
   const { config, locales } = deps;
-  const machine = createStep1Machine({ lexicons: locales.lexicons, labelOf: locales.text, languages: locales.languages });
+  // When this process began handling messages (set at start, or at the first message in tests).
+  let startedAt: Date | undefined;
+  const machine = createStep1Machine({ readers: locales.readers, labelOf: locales.text, languages: locales.languages });
   const channels = new Map(deps.channels.map((c) => [c.name, c]));
   const dispatcher = new OutboxDispatcher({
     db: deps.db,
@@ -100,8 +103,12 @@ export function createApp(deps: AppDeps): App {
       nudgeAfter: config.NUDGE_AFTER,
       abandonAfter: config.ABANDON_AFTER,
     },
-    // WhatsApp gives the number with every message; Telegram has a share-contact button; the rest types it.
-    askPhone: (channel) => (config.CALLBACK_PHONE !== 'ask' || channel === 'whatsapp' ? undefined : channel === 'telegram' ? 'button' : 'typed'),
+    // WhatsApp shows the number of …@c.us senders (not of …@lid ones); Telegram has a share-contact button; the rest types it.
+    askPhone: (channel, address) => {
+      if (config.CALLBACK_PHONE !== 'ask' || channelShowsNumber(channel, address)) return undefined;
+      return channel === 'telegram' ? 'button' : 'typed';
+    },
+    startedAt: () => (startedAt ??= clock()),
     onCommitted: () => dispatcher.kick(),
   });
   const reminders = new ReminderScheduler({
@@ -126,6 +133,7 @@ export function createApp(deps: AppDeps): App {
     followUp,
     reminders,
     async start() {
+      startedAt = clock();
       dispatcher.start();
       void tick();
       ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);

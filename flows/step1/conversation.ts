@@ -2,11 +2,15 @@
  * What each turn of the conversation does: pure functions from (context, event) to a context patch
  * and the effects the engine performs. The machine in step1Machine.ts decides which one applies.
  */
+import { readDanger, type Danger } from './reading/danger.js';
 import { isMoodFlagged, scoreScreening } from './scoring.js';
 import type { FlowDeps, Parsed, ScreeningState, StepContext } from './steps.js';
-import { choicesFor, firstStep, helpFor, isItem, isOptional, nextStep, parseStep, progress, promptFor } from './steps.js';
-import type { ChoiceSpec, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
+import { choicesFor, firstStep, helpFor, isItem, isOptional, itemOfStep, nextStep, parseStep, progress, promptFor } from './steps.js';
+import type { ChoiceSpec, DangerKind, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
 import { CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
+
+/** The states a person can come back to after an interruption (danger, pause, language, erase). */
+export type Resumable = 'idle' | 'asking' | 'finished' | 'reminded' | 'declined';
 
 export interface Step1Context extends StepContext {
   timeZone: string;
@@ -16,10 +20,14 @@ export interface Step1Context extends StepContext {
   misses: number;
   askedAt: string;
   answers: Partial<Record<ItemId, RecordedAnswer>>;
-  /** Where to go back to when the person cancels the deletion of their data. */
-  resumeTo?: 'asking' | 'finished';
+  /** Where an interruption returns to. */
+  returnTo?: Resumable;
   /** The reminder being answered: whom it is for, who answered last time. */
   reminder?: { person: KnownPerson; mode: Mode };
+  /** Words of danger were read: which, and whether a callback number is being asked for. */
+  safety?: { kind: DangerKind; askingPhone: boolean };
+  /** The current screening was completed: nothing more is recorded for it. */
+  completed?: true;
 }
 
 export interface Outcome {
@@ -44,10 +52,13 @@ export function initialContext(input: { lang: string; timeZone: string }): Step1
     askedAt: new Date(0).toISOString(),
     mode: undefined,
     screening: undefined,
-    timerStartedAt: undefined,
-    resumeTo: undefined,
+    pending: undefined,
+    timer: undefined,
+    returnTo: undefined,
     reminder: undefined,
     phoneButton: undefined,
+    safety: undefined,
+    completed: undefined,
   };
 }
 
@@ -56,62 +67,65 @@ function skipChoice(): ChoiceSpec {
 }
 
 /** The message that asks `step`, with notices before it. */
-export function question(ctx: Step1Context, step: StepId, deps: FlowDeps, notices: Part[] = [], misses = 0): Effect {
+export function question(ctx: Step1Context, step: StepId, notices: Part[] = [], misses = 0): Effect {
   const p = progress(step, ctx);
   const parts: Part[] = [...notices];
   if (p) parts.push({ key: 'common.progress', vars: p });
   parts.push(...promptFor(step, ctx));
-  let choices = choicesFor(step, ctx, deps);
-  if (misses >= MISSES_BEFORE_SKIP && !isOptional(step) && !NEVER_SKIPPED.includes(step)) {
+  let choices = choicesFor(step, ctx);
+  if (misses >= MISSES_BEFORE_SKIP && canSkip({ ...ctx, step, misses })) {
     parts.push({ key: 'common.skipOffer' });
-    choices = [...(choices ?? []), skipChoice()];
+    if (!choices?.some((c) => c.id === 'skip')) choices = [...(choices ?? []), skipChoice()];
   }
   return { type: 'reply', parts, ...(choices ? { choices } : {}), ...(step === 'C2' ? { ref: 'words' } : {}) };
 }
 
-function askOutcome(ctx: Step1Context, step: StepId, at: string, deps: FlowDeps, notices: Part[] = []): Outcome {
+function askOutcome(ctx: Step1Context, step: StepId, at: string, notices: Part[] = []): Outcome {
   const effects: Effect[] = [];
   // The recall must not be answerable by scrolling up: hide the three words first.
   if (step === 'C4') effects.push({ type: 'hide', ref: 'words' });
-  effects.push(question(ctx, step, deps, notices));
-  return { patch: { step, misses: 0, askedAt: at }, effects };
+  const next = { ...ctx, step, pending: undefined };
+  effects.push(question(next, step, notices));
+  return { patch: { step, misses: 0, askedAt: at, pending: undefined }, effects };
 }
 
+const FRESH = { answers: {}, trail: [], screening: undefined, mode: undefined, timer: undefined, pending: undefined, completed: undefined, safety: undefined, returnTo: undefined };
+
 /** Fresh conversation start, after a greeting: consent if needed, else "who is answering". */
-export function begin(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, greeting: Part): Outcome {
+export function begin(ctx: Step1Context, ev: InputEvent, greeting: Part): Outcome {
   const consented = ctx.consented || ev.persons.some((p) => p.consentVersion === CONSENT_VERSION);
-  const base: Step1Context = { ...ctx, consented, persons: ev.persons, answers: {}, trail: [], screening: undefined, mode: undefined, timerStartedAt: undefined };
+  const base: Step1Context = { ...ctx, ...FRESH, consented, persons: ev.persons };
   const step = firstStep(base);
-  const out = askOutcome(base, step, ev.at, deps, [greeting]);
-  return { patch: { ...out.patch, consented, persons: ev.persons, answers: {}, trail: [], screening: undefined, mode: undefined, timerStartedAt: undefined }, effects: out.effects };
+  const out = askOutcome(base, step, ev.at, [greeting, { key: 'flow.notLive' }]);
+  return { patch: { ...FRESH, ...out.patch, consented, persons: ev.persons }, effects: out.effects };
 }
 
 export function greetingFor(ev: InputEvent): Part {
   return { key: ev.persons.some((p) => p.completedScreenings > 0) ? 'flow.followUpWelcome' : 'flow.welcome' };
 }
 
-export function repeat(ctx: Step1Context, deps: FlowDeps, notices: Part[] = []): Outcome {
-  return { patch: {}, effects: [question(ctx, ctx.step, deps, notices, ctx.misses)] };
+export function repeat(ctx: Step1Context, notices: Part[] = []): Outcome {
+  return { patch: {}, effects: [question(ctx, ctx.step, notices, ctx.misses)] };
 }
 
-export function help(ctx: Step1Context, deps: FlowDeps): Outcome {
-  return repeat(ctx, deps, [helpFor(ctx.step), { key: 'common.commands' }]);
+export function help(ctx: Step1Context): Outcome {
+  return repeat(ctx, [helpFor(ctx.step, ctx), { key: 'common.commands' }, { key: 'flow.notLive' }]);
 }
 
 export function reprompt(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
   const parsed = parseStep(ctx.step, ev, ctx, deps);
   // Choices need no extra hint: buttons explain themselves, numbered lists carry "Reply 1 or 2".
-  const hint = (!parsed.ok && parsed.hint) || (choicesFor(ctx.step, ctx, deps) ? undefined : helpFor(ctx.step));
+  const hint = (!parsed.ok && parsed.hint) || (choicesFor(ctx.step, ctx) ? undefined : helpFor(ctx.step, ctx));
   const misses = ctx.misses + 1;
   const notices: Part[] = [{ key: 'common.notUnderstood' }, ...(hint ? [hint] : [])];
-  return { patch: { misses }, effects: [question(ctx, ctx.step, deps, notices, misses)] };
+  return { patch: { misses }, effects: [question(ctx, ctx.step, notices, misses)] };
 }
 
 /** A reply that is not text we can read: media, an empty or an overlong message. Not counted as a miss. */
-export function unreadable(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+export function unreadable(ctx: Step1Context, ev: InputEvent): Outcome {
   const key =
     ev.media === 'edited' ? 'common.edited' : ev.media !== undefined ? 'common.media' : (ev.text ?? '').length > MAX_TEXT ? 'common.tooLong' : 'common.empty';
-  return repeat(ctx, deps, [{ key }]);
+  return repeat(ctx, [{ key }]);
 }
 
 export function isUnreadable(ev: InputEvent): boolean {
@@ -120,7 +134,7 @@ export function isUnreadable(ev: InputEvent): boolean {
 }
 
 /** Consent and who-is-answering decide what follows: they cannot be skipped. */
-const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person', 'phone'];
+const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person', 'phone', 'M1_timer', 'M1_confirm'];
 
 export function canSkip(ctx: Step1Context): boolean {
   if (NEVER_SKIPPED.includes(ctx.step)) return false;
@@ -131,13 +145,15 @@ export function parse(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Parsed
   return parseStep(ctx.step, ev, ctx, deps);
 }
 
-function raw(ev: InputEvent): string | null {
-  return ev.text !== undefined ? ev.text.slice(0, MAX_TEXT) : (ev.choice ?? null);
+function raw(ctx: Step1Context, ev: InputEvent): string | null {
+  const now = ev.text !== undefined ? ev.text.slice(0, MAX_TEXT) : (ev.choice ?? null);
+  // A hedge then its clarification: both kept, so a professional can read how the answer came.
+  return ctx.pending ? `${ctx.pending.raw} → ${now ?? ''}` : now;
 }
 
 function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, personId: string | null): { screening: ScreeningState; effect: Effect } {
   const known = personId ? ctx.persons.find((p) => p.id === personId) : undefined;
-  const sets = deps.lexicons[ctx.lang]!.wordSets;
+  const sets = deps.readers.lexicons[ctx.lang]!.wordSets;
   const wordSet = known?.lastWordSet !== undefined ? (known.lastWordSet + 1) % sets.length : 0;
   const screening: ScreeningState = {
     id: ev.newIds.screening,
@@ -147,11 +163,7 @@ function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, perso
     mode: ctx.mode!,
     wordSet,
     words: sets[wordSet]!,
-    needsDetails: {
-      firstName: !known,
-      birthYear: !known?.birthYear,
-      postcode: !known?.postcode,
-    },
+    needsDetails: { firstName: !known, birthYear: !known?.birthYear, postcode: !known?.postcode },
     ...(known?.firstName ? { firstName: known.firstName } : {}),
     ...(known?.lastWeightKg !== undefined ? { previousWeightKg: known.lastWeightKg } : {}),
     phoneKnown: !!known?.phone,
@@ -178,8 +190,16 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
   const v = parsed.value;
   const effects: Effect[] = [];
   const notices: Part[] = [];
-  const next: Step1Context = { ...ctx, trail: [...ctx.trail] };
+  const next: Step1Context = { ...ctx, trail: [...ctx.trail], pending: undefined };
   switch (v.step) {
+    case 'pending':
+      // Asked again in another form: same step, not a miss.
+      return { patch: { pending: v.pending }, effects: [question({ ...ctx, pending: v.pending }, ctx.step)] };
+    case 'chair': {
+      const timer = v.timer ?? ctx.timer;
+      const asked = { ...ctx, timer, pending: undefined, step: v.next };
+      return { patch: { step: v.next, timer, misses: 0, askedAt: ev.at, pending: undefined }, effects: [question(asked, v.next)] };
+    }
     case 'consent':
       if (!v.agree) return { patch: { step: 'consent' }, effects: [{ type: 'reply', parts: [{ key: 'flow.declined' }] }] };
       next.consented = true;
@@ -201,7 +221,7 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
     case 'phone': {
       const s = next.screening!;
       if (v.phone) {
-        effects.push({ type: 'personUpdated', personId: s.personId, phone: v.phone });
+        effects.push({ type: 'callbackPhone', phone: v.phone, personId: s.personId });
         next.screening = { ...s, phoneKnown: true };
       }
       return finish(next, ev, effects);
@@ -218,56 +238,53 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
       break;
     }
     default: {
+      if (ctx.completed) return { patch: {}, effects: [] }; // a finished screening is never answered again
       const s = next.screening!;
-      const recorded: RecordedAnswer = { value: v.value, askedAt: ctx.askedAt, answeredAt: ev.at };
+      const askedAt = v.item === 'M1' && ctx.timer ? ctx.timer.startedAt || ctx.askedAt : ctx.askedAt;
+      const recorded: RecordedAnswer = { value: v.value, askedAt, answeredAt: ev.at };
       next.answers = { ...ctx.answers, [v.item]: recorded };
-      if (v.startTimer) {
-        next.timerStartedAt = ev.at;
-      } else {
-        effects.push({ type: 'answer', screeningId: s.id, item: v.item, raw: raw(ev), value: v.value, askedAt: ctx.askedAt, answeredAt: ev.at });
-      }
-      if (ctx.step === 'M1_timer' && v.value.status === 'answered' && 'seconds' in v.value && v.value.seconds !== undefined) {
-        notices.push({ key: 'item.M1_timed', vars: { seconds: v.value.seconds } });
-      }
-      if (ctx.step !== 'M1_timer') next.trail.push(ctx.step);
+      next.timer = undefined;
+      effects.push({ type: 'answer', screeningId: s.id, item: v.item, raw: raw(ctx, ev), value: v.value, askedAt, answeredAt: ev.at });
+      // The chair-rise parts go back to the chair rise itself for `back`.
+      next.trail.push(itemOfStep(ctx.step) ?? ctx.step);
     }
   }
   const following = nextStep(ctx.step, next);
   if (following === 'done' && wantsPhone(next, ev)) {
     next.phoneButton = ev.askPhone === 'button';
-    const asked = askOutcome(next, 'phone', ev.at, deps, notices);
+    const asked = askOutcome(next, 'phone', ev.at, notices);
     return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
   }
   if (following === 'done') return finish(next, ev, effects);
-  const asked = askOutcome(next, following, ev.at, deps, notices);
+  const asked = askOutcome(next, following, ev.at, notices);
   return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
 }
 
 /** Skips the current item: an optional one is just skipped, any other is recorded as not assessed. */
 export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
-  if (!isItem(ctx.step)) {
+  if (!itemOfStep(ctx.step)) {
     // Details: an unknown first name is fine; a missing birth year or postcode is simply not stored.
     const next = { ...ctx, trail: [...ctx.trail, ctx.step] };
     const following = nextStep(ctx.step, next);
-    const asked = askOutcome(next, following as StepId, ev.at, deps);
+    const asked = askOutcome(next, following as StepId, ev.at);
     return { patch: { trail: next.trail, ...asked.patch }, effects: asked.effects };
   }
-  const item: ItemId = ctx.step === 'M1_timer' ? 'M1' : ctx.step;
+  const item = itemOfStep(ctx.step)!;
   const value = isOptional(ctx.step) ? ({ status: 'skipped' } as const) : ({ status: 'not_assessed' } as const);
-  return accept(ctx, ev, deps, { ok: true, value: { step: item, item, value } });
+  return accept({ ...ctx, pending: undefined }, ev, deps, { ok: true, value: { step: item, item, value } });
 }
 
-/** A callback will be needed (an alert) and the channel gave no number: ask once, refusal accepted. */
+/** A callback will be needed (an alert, or something to complete) and the channel gave no number: ask once, refusal accepted. */
 function wantsPhone(ctx: Step1Context, ev: InputEvent): boolean {
-  if (!ev.askPhone || ctx.screening?.phoneKnown) return false;
-  return results(ctx).some((r) => r.status === 'alert');
+  if (!ev.askPhone || ev.phoneOnFile || ev.teamReachable === false || ctx.screening?.phoneKnown) return false;
+  return results(ctx).some((r) => r.status !== 'normal');
 }
 
 function results(ctx: Step1Context): DomainResult[] {
   return scoreScreening({
     answers: ctx.answers,
     timeZone: ctx.timeZone,
-    whisperOffered: ctx.mode !== 'self',
+    whisperOffered: ctx.mode !== undefined && ctx.mode !== 'self',
     ...(ctx.screening?.previousWeightKg !== undefined ? { previousWeightKg: ctx.screening.previousWeightKg } : {}),
   });
 }
@@ -284,33 +301,79 @@ function finish(ctx: Step1Context, ev: InputEvent, effects: Effect[]): Outcome {
     moodFlagged: isMoodFlagged(ctx.answers),
     at: ev.at,
   });
-  return { patch: { answers: ctx.answers, screening: ctx.screening, mode: ctx.mode, trail: [], misses: 0, timerStartedAt: undefined }, effects };
+  return {
+    patch: { answers: ctx.answers, screening: ctx.screening, mode: ctx.mode, trail: [], misses: 0, timer: undefined, pending: undefined, completed: true },
+    effects,
+  };
 }
 
-export function back(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+export function back(ctx: Step1Context, ev: InputEvent): Outcome {
+  // Inside the chair rise or a clarification, `back` returns to the question itself.
+  if (ctx.pending || (itemOfStep(ctx.step) === 'M1' && ctx.step !== 'M1')) {
+    const step = itemOfStep(ctx.step) ?? ctx.step;
+    const asked = askOutcome(ctx, step, ev.at);
+    return { patch: { timer: undefined, ...asked.patch }, effects: asked.effects };
+  }
   const trail = [...ctx.trail];
   const previous = trail.pop();
-  if (previous === undefined) return repeat(ctx, deps, [{ key: 'common.firstStep' }]);
-  const asked = askOutcome(ctx, previous, ev.at, deps);
-  return { patch: { trail, timerStartedAt: undefined, ...asked.patch }, effects: asked.effects };
+  if (previous === undefined) return repeat(ctx, [{ key: 'common.firstStep' }]);
+  const asked = askOutcome(ctx, previous, ev.at);
+  return { patch: { trail, timer: undefined, ...asked.patch }, effects: asked.effects };
 }
 
-/** Leaves the current screening (restart, new version): it stays in the database as abandoned. */
+/** Leaves the current screening (restart, expiry): it stays in the database as abandoned. */
 export function abandon(ctx: Step1Context, at: string): Effect[] {
-  return ctx.screening && ctx.step !== undefined ? [{ type: 'abandoned', screeningId: ctx.screening.id, at }] : [];
+  return ctx.screening && !ctx.completed ? [{ type: 'abandoned', screeningId: ctx.screening.id, at }] : [];
 }
 
-export function distress(ctx: Step1Context, ev: InputEvent): Outcome {
+export function dangerOf(ev: InputEvent, deps: FlowDeps): Danger | undefined {
+  return readDanger(ev.text, deps.readers);
+}
+
+/** Nobody watches this chat live: the numbers to call, an urgent alert, and a way to be called back. */
+export function danger(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, returnTo: Resumable): Outcome {
+  const read = dangerOf(ev, deps)!;
+  const kind: DangerKind = read.emergency ? 'emergency' : 'distress';
+  const parts: Part[] = [];
+  if (read.emergency) parts.push({ key: 'safety.emergency' });
+  if (read.distress) parts.push({ key: read.emergency ? 'safety.distressLines' : 'safety.distress' });
+  const screening = ctx.screening && !ctx.completed ? ctx.screening : undefined;
+  const team = ev.teamReachable !== false;
+  const askingPhone = team && !!ev.askPhone && !ev.phoneOnFile && !screening?.phoneKnown;
+  const effects: Effect[] = [{ type: 'urgent', kind, ...(screening ? { screeningId: screening.id, personId: screening.personId } : {}), at: ev.at }];
+  if (askingPhone) {
+    parts.push({ key: ev.askPhone === 'button' ? 'safety.phoneAsk' : 'safety.phoneAskTyped' });
+    effects.push({ type: 'reply', parts, choices: phoneChoices(ev.askPhone === 'button') });
+  } else {
+    parts.push({ key: team ? 'safety.teamTold' : 'safety.noTeam' }, { key: 'safety.continueOrStop' });
+    effects.push({ type: 'reply', parts, choices: distressChoices });
+  }
+  return { patch: { safety: { kind, askingPhone }, returnTo, phoneButton: ev.askPhone === 'button' }, effects };
+}
+
+function phoneChoices(button: boolean): ChoiceSpec[] {
+  return [...(button ? [{ id: 'share_phone', label: { key: 'choice.sharePhone' } }] : []), { id: 'no_phone', label: { key: 'choice.noPhone' } }];
+}
+
+/** The number asked for after words of danger: given (recorded on the alert) or refused. */
+export function safetyPhone(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome | undefined {
+  const parsed = parseStep('phone', ev, { ...ctx, phoneButton: ctx.phoneButton }, deps);
+  if (!parsed.ok || parsed.value.step !== 'phone') return undefined;
+  const effects: Effect[] = [];
+  const screening = ctx.screening && !ctx.completed ? ctx.screening : undefined;
+  if (parsed.value.phone) effects.push({ type: 'callbackPhone', phone: parsed.value.phone, ...(screening ? { personId: screening.personId } : {}) });
+  const parts: Part[] = [{ key: parsed.value.phone ? 'safety.phoneThanks' : 'safety.noCallback' }, { key: 'safety.continueOrStop' }];
+  effects.push({ type: 'reply', parts, choices: distressChoices });
+  return {
+    patch: { safety: { kind: ctx.safety!.kind, askingPhone: false }, ...(screening && parsed.value.phone ? { screening: { ...screening, phoneKnown: true } } : {}) },
+    effects,
+  };
+}
+
+export function repromptSafetyPhone(ctx: Step1Context): Outcome {
   return {
     patch: {},
-    effects: [
-      { type: 'urgent', ...(ctx.screening ? { screeningId: ctx.screening.id, personId: ctx.screening.personId } : {}), at: ev.at },
-      {
-        type: 'reply',
-        parts: [{ key: 'safety.distress' }, { key: 'safety.continueOrStop' }],
-        choices: distressChoices,
-      },
-    ],
+    effects: [{ type: 'reply', parts: [{ key: 'flow.phoneInvalid' }], choices: phoneChoices(!!ctx.phoneButton) }],
   };
 }
 
@@ -338,31 +401,51 @@ export const reminderChoices: ChoiceSpec[] = [
   { id: 'stopReminders', label: { key: 'reminder.stop' } },
 ];
 
+function reminderMessage(reminder: { person: KnownPerson; mode: Mode }, notices: Part[] = []): Effect {
+  const name = reminder.person.firstName;
+  const key = reminder.mode === 'self' ? 'reminder.self' : name ? 'reminder.other' : 'reminder.otherNoName';
+  return { type: 'reply', parts: [...notices, { key, ...(name ? { vars: { name } } : {}) }], choices: reminderChoices };
+}
+
 export function remind(ev: RemindEvent): Outcome {
-  const name = ev.person.firstName;
-  const key = ev.mode === 'self' ? 'reminder.self' : name ? 'reminder.other' : 'reminder.otherNoName';
-  return {
-    patch: { reminder: { person: ev.person, mode: ev.mode } },
-    effects: [{ type: 'reply', parts: [{ key, ...(name ? { vars: { name } } : {}) }], choices: reminderChoices }],
-  };
+  const reminder = { person: ev.person, mode: ev.mode };
+  return { patch: { reminder }, effects: [reminderMessage(reminder)] };
+}
+
+/** Back where the person was before an interruption, with the question of that place again. */
+export function resume(ctx: Step1Context, ev: InputEvent, notices: Part[] = []): Outcome {
+  const clear = { safety: undefined, returnTo: undefined };
+  switch (ctx.returnTo ?? 'asking') {
+    case 'asking':
+      return { patch: clear, effects: repeat(ctx, notices).effects };
+    case 'reminded':
+      return { patch: clear, effects: [reminderMessage(ctx.reminder!, notices)] };
+    case 'finished':
+      return { patch: clear, effects: [{ type: 'reply', parts: [...notices, { key: 'flow.finished' }] }] };
+    case 'idle':
+    case 'declined': {
+      const out = begin(ctx, ev, { key: 'flow.welcome' });
+      return { patch: { ...out.patch, ...clear }, effects: out.effects };
+    }
+  }
 }
 
 /** "Start now" after a reminder: a follow-up of that person, straight to the first question. */
 export function beginFollowUp(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
   const { person, mode } = ctx.reminder!;
   const persons = ev.persons.some((p) => p.id === person.id) ? ev.persons : [...ev.persons, person];
-  const base: Step1Context = { ...ctx, consented: true, persons, mode, answers: {}, trail: [], timerStartedAt: undefined, screening: undefined };
+  const base: Step1Context = { ...ctx, ...FRESH, consented: true, persons, mode };
   const s = startScreening(base, ev, deps, person.id);
   const next = { ...base, screening: s.screening };
-  const asked = askOutcome(next, nextStep('person', next) as StepId, ev.at, deps, [{ key: 'flow.followUpWelcome' }]);
+  const asked = askOutcome(next, nextStep('person', next) as StepId, ev.at, [{ key: 'flow.followUpWelcome' }]);
   return {
-    patch: { consented: true, persons, mode, answers: {}, trail: [], timerStartedAt: undefined, screening: s.screening, reminder: undefined, ...asked.patch },
+    patch: { ...FRESH, consented: true, persons, mode, screening: s.screening, reminder: undefined, ...asked.patch },
     effects: [s.effect, ...asked.effects],
   };
 }
 
-export function nudge(ctx: Step1Context, deps: FlowDeps): Outcome {
-  return repeat(ctx, deps, [{ key: 'reminder.nudge' }]);
+export function nudge(ctx: Step1Context): Outcome {
+  return repeat(ctx, [{ key: 'reminder.nudge' }]);
 }
 
 export function languageChoices(deps: FlowDeps): ChoiceSpec[] {
@@ -376,3 +459,5 @@ function diff(next: Step1Context, prev: Step1Context): Partial<Step1Context> {
   }
   return patch;
 }
+
+export { isItem };

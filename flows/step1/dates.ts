@@ -56,6 +56,9 @@ function fullYear(n: number): number {
 }
 
 const NUMERIC_DATE = /(\d{1,4})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?/;
+/** "22 11 2026", "22112026": day, month and year without separators. */
+const SPACED_DATE = /(?:^|\D)(\d{1,2})\s+(\d{1,2})\s+(\d{4}|\d{2})(?:\D|$)/;
+const PACKED_DATE = /(?:^|\D)(\d{2})(\d{2})(\d{4})(?:\D|$)/;
 
 /**
  * Parses "22/11/2026", "22.11.26", "2026-11-22", "22 novembre 2026", "dimanche 22 nov",
@@ -63,10 +66,16 @@ const NUMERIC_DATE = /(\d{1,4})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?/;
  * Numeric dates are read day first (French and British use) unless that is impossible.
  */
 export function parseDate(text: string, lexicons: Lexicons): DateAnswer | undefined {
-  const dontKnow = containsPhrase(normalize(text), allOf(lexicons, (l) => l.dontKnow));
+  const dontKnow = containsPhrase(normalize(text), allOf(lexicons, (l) => l.answers.dontKnow));
   const answer: DateAnswer = {};
-  let rest = text.toLowerCase();
-  const numeric = NUMERIC_DATE.exec(rest);
+  // "22nov2026": numbers apart from words.
+  let rest = text.toLowerCase().replace(/(\d)([a-z\u00c0-\u024f]{3,})/g, '$1 $2').replace(/([a-z\u00c0-\u024f])(\d)/g, '$1 $2');
+  const spaced = SPACED_DATE.exec(rest) ?? PACKED_DATE.exec(rest);
+  if (spaced && Number(spaced[2]) >= 1 && Number(spaced[2]) <= 12) {
+    Object.assign(answer, { day: Number(spaced[1]), month: Number(spaced[2]), year: fullYear(Number(spaced[3])) });
+    rest = rest.replace(spaced[0], ' ');
+  }
+  const numeric = answer.day === undefined ? NUMERIC_DATE.exec(rest) : null;
   if (numeric) {
     const [a, b, c] = [Number(numeric[1]), Number(numeric[2]), numeric[3] ? Number(numeric[3]) : undefined];
     if (numeric[1]!.length === 4) {
@@ -108,6 +117,8 @@ export function parseDate(text: string, lexicons: Lexicons): DateAnswer | undefi
   for (const n of numbers) {
     if (n >= 1000) answer.year ??= n;
     else if (answer.day === undefined && n >= 1 && n <= 31) answer.day = n;
+    // "the 22nd of the 11th": a second small number is the month when no month name was given.
+    else if (answer.day !== undefined && answer.month === undefined && n >= 1 && n <= 12) answer.month = n;
     else if (answer.day !== undefined && answer.year === undefined && answer.month !== undefined && n < 100) {
       answer.year = fullYear(n);
     }
@@ -118,14 +129,33 @@ export function parseDate(text: string, lexicons: Lexicons): DateAnswer | undefi
   return answer;
 }
 
-/** Weekday answer: a weekday name, or "I don't know". Undefined when neither. */
+/**
+ * Weekday answer: a weekday name, or "I don't know". Undefined when neither. The last name counts
+ * ("samedi... non, dimanche"); "hier c'était samedi" names the day before.
+ */
 export function parseWeekday(text: string, lexicons: Lexicons): DateAnswer | undefined {
   const normalized = normalize(text);
-  if (containsPhrase(normalized, allOf(lexicons, (l) => l.dontKnow))) return { dontKnow: true };
-  for (const token of words(normalized)) {
-    const weekday = lookup(token, lexicons, (l) => l.weekdays);
-    if (weekday !== undefined) return { weekday };
+  const tokens = words(normalized);
+  let found: number | undefined;
+  let shift = 0;
+  const yesterday = new Set(allOf(lexicons, (l) => l.yesterday ?? []).map(normalize));
+  const tomorrow = new Set(allOf(lexicons, (l) => l.tomorrow ?? []).map(normalize));
+  // "le lendemain de samedi", "the day after Saturday".
+  const first = (list: string[]) => Math.min(...list.map((p) => ` ${normalized} `.indexOf(` ${normalize(p)} `)).filter((i) => i >= 0), Infinity);
+  const after = first(allOf(lexicons, (l) => l.dayAfter ?? []));
+  const before = first(allOf(lexicons, (l) => l.dayBefore ?? []));
+  let pendingShift = after < before ? 1 : before < after ? -1 : 0;
+  for (const token of tokens) {
+    if (yesterday.has(token)) pendingShift = 1;
+    else if (tomorrow.has(token)) pendingShift = -1;
+    const weekday = /^\d/.test(token) ? undefined : lookup(token, lexicons, (l) => l.weekdays);
+    if (weekday !== undefined) {
+      found = weekday;
+      shift = pendingShift;
+    }
   }
+  if (found !== undefined) return { weekday: (found + shift + 7) % 7 };
+  if (containsPhrase(normalized, allOf(lexicons, (l) => l.answers.dontKnow))) return { dontKnow: true };
   return undefined;
 }
 

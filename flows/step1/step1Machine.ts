@@ -1,26 +1,32 @@
 /**
  * The ICOPE Step 1 conversation as an XState v5 machine. Pure: it decides, and emits effects
  * (messages to send, records to write) that the engine performs after committing the new state.
+ *
+ * Main states: idle → asking → finished, with reminded (a re-screening is due) and declined.
+ * Interruptions (words of danger, pause, language, erase) remember where they came from and
+ * return there: a finished screening is never reopened by them.
  */
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
-import type { Outcome, Step1Context } from './conversation.js';
+import type { Outcome, Resumable, Step1Context } from './conversation.js';
 import {
-  abandon, accept, back, begin, canSkip, distress, distressChoices, greetingFor, help, initialContext,
-  beginFollowUp, erase, eraseChoices, isUnreadable, languageChoices, nudge, parse, remind, reminderChoices, repeat, reprompt, skip, unreadable,
+  abandon, accept, back, begin, beginFollowUp, canSkip, danger, dangerOf, distressChoices, erase, eraseChoices, greetingFor, help,
+  initialContext, isUnreadable, languageChoices, nudge, parse, remind, reminderChoices, repeat, reprompt, repromptSafetyPhone,
+  resume, safetyPhone, skip, unreadable,
 } from './conversation.js';
 import type { CommandName } from './lexicon.js';
-import type { FlowDeps } from './steps.js';
-import { commandOf, isDistress, matchChoice } from './steps.js';
-import type { Effect, FlowEvent, InputEvent, RemindEvent } from './types.js';
-import { equalsPhrase, normalize } from './text.js';
 import { allOf } from './lexicon.js';
+import type { FlowDeps } from './steps.js';
+import { commandOf, matchChoice } from './steps.js';
+import { equalsPhrase, normalize } from './text.js';
+import type { Effect, FlowEvent, InputEvent, RemindEvent } from './types.js';
 
 /** Bump when states or context change shape: older snapshots are then restarted politely. */
-export const STEP1_MACHINE_VERSION = 'step1-v2';
+export const STEP1_MACHINE_VERSION = 'step1-v3';
+
+const RESUMABLE: readonly Resumable[] = ['asking', 'reminded', 'finished', 'declined', 'idle'];
 
 export function createStep1Machine(deps: FlowDeps) {
-  const command = (ev: FlowEvent): CommandName | undefined =>
-    ev.type === 'INPUT' ? commandOf(ev.text, deps.lexicons) : undefined;
+  const command = (ev: FlowEvent): CommandName | undefined => (ev.type === 'INPUT' ? commandOf(ev.text, deps.readers) : undefined);
   const is = (name: CommandName) => ({ event }: { event: FlowEvent }) => command(event) === name;
   const input = (ev: FlowEvent) => ev as InputEvent;
   const apply = (run: (ctx: Step1Context, ev: InputEvent) => Outcome) =>
@@ -29,9 +35,22 @@ export function createStep1Machine(deps: FlowDeps) {
       if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
       for (const effect of out.effects) enqueue.emit(effect);
     });
+  // Several guards read the same answer in one transition: read it once per (context, event).
+  const answers = new WeakMap<object, WeakMap<object, Outcome | undefined>>();
   const answer = (ctx: Step1Context, ev: InputEvent) => {
-    const parsed = parse(ctx, ev, deps);
-    return parsed.ok ? accept(ctx, ev, deps, parsed) : undefined;
+    const byContext = answers.get(ev) ?? new WeakMap<object, Outcome | undefined>();
+    answers.set(ev, byContext);
+    if (byContext.has(ctx)) return byContext.get(ctx);
+    const parsed = ctx.completed ? undefined : parse(ctx, ev, deps);
+    const out = parsed?.ok ? accept(ctx, ev, deps, parsed) : undefined;
+    byContext.set(ctx, out);
+    return out;
+  };
+  const dangers = new WeakMap<object, boolean>();
+  const isDanger = (ev: FlowEvent) => {
+    if (ev.type !== 'INPUT') return false;
+    if (!dangers.has(ev)) dangers.set(ev, dangerOf(ev, deps) !== undefined);
+    return dangers.get(ev)!;
   };
   const completes = (out: Outcome | undefined) => !!out?.effects.some((e) => e.type === 'completed');
   const declines = (ctx: Step1Context, ev: InputEvent) => {
@@ -39,9 +58,38 @@ export function createStep1Machine(deps: FlowDeps) {
     return !!parsed?.ok && parsed.value.step === 'consent' && !parsed.value.agree;
   };
   const restart = (ctx: Step1Context, ev: InputEvent): Outcome => {
-    const out = begin(ctx, ev, deps, { key: 'flow.restarted' });
+    const out = begin(ctx, ev, { key: 'flow.restarted' });
     return { patch: out.patch, effects: [...abandon(ctx, ev.at), ...out.effects] };
   };
+  const text = (ev: FlowEvent) => (ev.type === 'INPUT' && ev.text !== undefined ? normalize(ev.text) : undefined);
+
+  /** Words of danger, from any state: answered at once, then back to where the person was. */
+  const dangerFrom = (from: Resumable) => ({
+    guard: 'isDanger' as const,
+    target: '#step1.safety',
+    actions: [{ type: 'remember' as const, params: { from } }, 'dangerAgain' as const],
+  });
+  /** Interruptions that come back here. */
+  const interruptions = (from: Resumable) => [
+    dangerFrom(from),
+    { guard: 'isErase' as const, target: '#step1.confirmingErase', actions: [{ type: 'remember' as const, params: { from } }, 'askErase' as const] },
+    { guard: 'isLanguage' as const, target: '#step1.choosingLanguage', actions: [{ type: 'remember' as const, params: { from } }, 'askLanguage' as const] },
+  ];
+  /** Where a return lands: from idle or after a refusal, the conversation starts (so: asking). */
+  const landing = (to: Resumable) => `#step1.${to === 'idle' || to === 'declined' ? 'asking' : to}`;
+  /** Leaving an interruption when `guard` holds: back to the remembered state, its question asked again. */
+  const returns = (action: 'resume' | 'resumeCancelled' | 'resumeInLanguage' | 'resumeQuietly', guard?: 'wantsToContinue' | 'picksLanguage' | 'cancelsErase') =>
+    RESUMABLE.map((to) => {
+      const back = { type: 'returnsTo' as const, params: { to } };
+      return { guard: guard ? and([guard, back]) : back, target: landing(to), actions: action };
+    });
+  /** Stopping after words of danger, outside a screening: nothing more is asked. */
+  const stopsHere = (guard: 'wantsToStop' | 'isPause') =>
+    RESUMABLE.map((to) => ({
+      guard: and([guard, { type: 'returnsTo' as const, params: { to } }]),
+      target: `#step1.${to === 'reminded' ? 'finished' : to}`,
+      actions: 'stopSafety' as const,
+    }));
 
   return setup({
     types: {
@@ -51,7 +99,7 @@ export function createStep1Machine(deps: FlowDeps) {
       emitted: {} as Effect,
     },
     guards: {
-      isDistress: ({ event }) => event.type === 'INPUT' && isDistress(event.text, deps.lexicons),
+      isDanger: ({ event }) => isDanger(event),
       isHelp: is('help'),
       isRepeat: is('repeat'),
       isBack: is('back'),
@@ -59,71 +107,76 @@ export function createStep1Machine(deps: FlowDeps) {
       isRestart: is('restart'),
       isLanguage: is('language'),
       isErase: is('erase'),
-      isStop: ({ context, event }) => command(event) === 'stop' || (event.type === 'INPUT' && matchChoice(event, reminderChoices, context.lang, deps) === 'stopReminders'),
-      startsFollowUp: ({ context, event }) => matchChoice(input(event), reminderChoices, context.lang, deps) === 'start' || command(event) === 'start' || (input(event).text !== undefined && equalsPhrase(normalize(input(event).text!), allOf(deps.lexicons, (l) => l.yes))),
+      isStop: is('stop'),
+      returnsTo: ({ context }, params: { to: Resumable }) => (context.returnTo ?? 'asking') === params.to,
+      startsFollowUp: ({ context, event }) =>
+        matchChoice(input(event), reminderChoices, context.lang, deps) === 'start' ||
+        command(event) === 'start' ||
+        (text(event) !== undefined && equalsPhrase(text(event)!, allOf(deps.readers.lexicons, (l) => [...l.answers.yes, ...l.answers.agree]))),
       snoozes: ({ context, event }) =>
         matchChoice(input(event), reminderChoices, context.lang, deps) === 'snooze' ||
-        (input(event).text !== undefined && equalsPhrase(normalize(input(event).text!), allOf(deps.lexicons, (l) => l.snooze))),
+        (text(event) !== undefined && equalsPhrase(text(event)!, allOf(deps.readers.lexicons, (l) => l.snooze))),
+      stopsReminders: ({ context, event }) => matchChoice(input(event), reminderChoices, context.lang, deps) === 'stopReminders',
       confirmsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseYes',
       cancelsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseNo',
-      resumesFinished: ({ context }) => context.resumeTo === 'finished',
       isUnreadable: ({ event }) => isUnreadable(input(event)),
       canSkip: ({ context, event }) => (command(event) === 'skip' || input(event).choice === 'skip') && canSkip(context),
+      wantsToSkip: ({ event }) => command(event) === 'skip' || input(event).choice === 'skip',
       declines: ({ context, event }) => declines(context, input(event)),
       completes: ({ context, event }) => completes(answer(context, input(event))),
       isAnswer: ({ context, event }) => answer(context, input(event)) !== undefined,
-      wantsToContinue: ({ context, event }) => {
-        const picked = matchChoice(input(event), distressChoices, context.lang, deps);
-        return picked === 'continue';
-      },
+      askingPhone: ({ context }) => !!context.safety?.askingPhone,
+      givesSafetyPhone: ({ context, event }) => safetyPhone(context, input(event), deps) !== undefined,
+      wantsToContinue: ({ context, event }) => matchChoice(input(event), distressChoices, context.lang, deps) === 'continue',
       wantsToStop: ({ context, event }) => matchChoice(input(event), distressChoices, context.lang, deps) === 'stop',
-      picksLanguage: ({ context, event }) =>
-        matchChoice(input(event), languageChoices(deps), context.lang, deps) !== undefined,
+      pausesScreening: ({ context }) => (context.returnTo ?? 'asking') === 'asking',
+      picksLanguage: ({ context, event }) => matchChoice(input(event), languageChoices(deps), context.lang, deps) !== undefined,
+      inScreening: ({ context }) => !!context.screening && !context.completed,
+      resumesScreening: ({ context }) => (context.returnTo ?? 'asking') === 'asking' && !!context.screening && !context.completed,
     },
     actions: {
-      begin: apply((ctx, ev) => begin(ctx, ev, deps, greetingFor(ev))),
+      begin: apply((ctx, ev) => begin(ctx, ev, greetingFor(ev))),
       restart: apply(restart),
-      help: apply((ctx) => help(ctx, deps)),
-      repeat: apply((ctx) => repeat(ctx, deps)),
-      back: apply((ctx, ev) => back(ctx, ev, deps)),
+      help: apply((ctx) => help(ctx)),
+      repeat: apply((ctx) => repeat(ctx)),
+      back: apply((ctx, ev) => back(ctx, ev)),
       skip: apply((ctx, ev) => skip(ctx, ev, deps)),
+      skipRefused: apply((ctx) => repeat(ctx, [{ key: 'common.skipRefused' }])),
       answer: apply((ctx, ev) => answer(ctx, ev)!),
       reprompt: apply((ctx, ev) => reprompt(ctx, ev, deps)),
-      unreadable: apply((ctx, ev) => unreadable(ctx, ev, deps)),
-      distress: apply((ctx, ev) => distress(ctx, ev)),
+      unreadable: apply((ctx, ev) => unreadable(ctx, ev)),
+      dangerAgain: apply((ctx, ev) => danger(ctx, ev, deps, ctx.returnTo ?? 'asking')),
+      safetyPhone: apply((ctx, ev) => safetyPhone(ctx, ev, deps)!),
+      repromptSafetyPhone: apply((ctx) => repromptSafetyPhone(ctx)),
+      remember: assign((_, params: { from: Resumable }) => ({ returnTo: params.from })),
       pause: emit({ type: 'reply', parts: [{ key: 'flow.paused' }] }),
-      resume: apply((ctx) => repeat(ctx, deps, [{ key: 'flow.resumed' }])),
-      askLanguage: emit(() => ({ type: 'reply', parts: [{ key: 'language.choose' }], choices: languageChoices(deps) }) as Effect),
-      repromptLanguage: emit(() => ({
-        type: 'reply',
-        parts: [{ key: 'common.notUnderstood' }, { key: 'language.choose' }],
-        choices: languageChoices(deps),
-      }) as Effect),
-      setLanguage: apply((ctx, ev) => {
+      resume: apply((ctx, ev) => resume(ctx, ev, [{ key: 'flow.resumed' }])),
+      resumeQuietly: apply((ctx, ev) => resume(ctx, ev)),
+      resumeCancelled: apply((ctx, ev) => resume(ctx, ev, [{ key: 'flow.eraseCancelled' }])),
+      resumeInLanguage: apply((ctx, ev) => {
         const lang = matchChoice(ev, languageChoices(deps), ctx.lang, deps)!;
-        const next = { ...ctx, lang };
-        const asked = repeat(next, deps, [{ key: 'language.changed' }]);
-        return { patch: { lang }, effects: [{ type: 'languageChanged', lang }, ...asked.effects] };
+        const out = resume({ ...ctx, lang }, ev, [{ key: 'language.changed' }]);
+        return { patch: { ...out.patch, lang }, effects: [{ type: 'languageChanged', lang }, ...out.effects] };
       }),
-      repromptDistress: emit({ type: 'reply', parts: [{ key: 'safety.continueOrStop' }], choices: distressChoices }),
+      pauseAfterSafety: assign({ safety: undefined }),
+      stopSafety: apply(() => ({ patch: { safety: undefined, returnTo: undefined }, effects: [{ type: 'reply', parts: [{ key: 'safety.stopped' }] }] })),
+      askLanguage: emit(() => ({ type: 'reply', parts: [{ key: 'language.choose' }], choices: languageChoices(deps) }) as Effect),
+      repromptLanguage: emit(() => ({ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'language.choose' }], choices: languageChoices(deps) }) as Effect),
+      repromptSafety: emit({ type: 'reply', parts: [{ key: 'safety.continueOrStop' }], choices: distressChoices }),
       finished: emit({ type: 'reply', parts: [{ key: 'flow.finished' }] }),
       askErase: emit({ type: 'reply', parts: [{ key: 'flow.eraseConfirm' }], choices: eraseChoices }),
       repromptErase: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'flow.eraseConfirm' }], choices: eraseChoices }),
       erase: apply((ctx, ev) => erase(ctx, ev)),
-      eraseCancelled: emit({ type: 'reply', parts: [{ key: 'flow.eraseCancelled' }] }),
-      resumeAfterCancel: apply((ctx) => repeat(ctx, deps, [{ key: 'flow.eraseCancelled' }])),
-      fromAsking: assign({ resumeTo: 'asking' as const }),
       remind: apply((_ctx, ev) => remind(ev as unknown as RemindEvent)),
       followUp: apply((ctx, ev) => beginFollowUp(ctx, ev, deps)),
       snooze: emit(({ context, event }) => ({ type: 'snooze', at: (event as InputEvent).at, personId: context.reminder?.person.id }) as Effect),
       snoozed: emit({ type: 'reply', parts: [{ key: 'reminder.snoozed' }] }),
-      repromptReminder: emit({ type: 'reply', parts: [{ key: 'common.notUnderstood' }], choices: reminderChoices }),
+      repromptReminder: apply((ctx) => ({ patch: {}, effects: [{ type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'reminder.choose' }], choices: reminderChoices }] })),
       optOut: emit(({ event }) => ({ type: 'optOut', at: (event as InputEvent).at }) as Effect),
       stopped: emit({ type: 'reply', parts: [{ key: 'reminder.stopped' }] }),
-      nudge: apply((ctx) => nudge(ctx, deps)),
+      nudge: apply((ctx) => nudge(ctx)),
       // Abandoned after a long silence: the next message starts afresh (language and consent kept).
       expire: apply((ctx, ev) => ({ patch: { ...initialContext(ctx), consented: ctx.consented }, effects: abandon(ctx, ev.at) })),
-      fromFinished: assign({ resumeTo: 'finished' as const }),
       restoreFailed: assign(({ context }) => ({ ...initialContext(context), consented: context.consented })),
     },
   }).createMachine({
@@ -131,31 +184,24 @@ export function createStep1Machine(deps: FlowDeps) {
     context: ({ input }) => initialContext(input),
     initial: 'idle',
     on: {
-      // Six months later (or after a snooze): whatever state the conversation was left in.
-      REMIND: { target: '.reminded', actions: 'remind' },
       // An unreadable or obsolete snapshot: start again, keeping what the database already holds.
       RESTORE_FAILED: { target: '.idle', actions: ['restoreFailed', emit({ type: 'reply', parts: [{ key: 'flow.restoreFailed' }] })] },
     },
     states: {
       idle: {
         on: {
-          INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
-            { guard: 'isStop', actions: ['optOut', 'stopped'] },
-            { target: 'asking', actions: 'begin' },
-          ],
+          REMIND: { target: 'reminded', actions: 'remind' },
+          INPUT: [dangerFrom('idle'), { guard: 'isStop', actions: ['optOut', 'stopped'] }, { target: 'asking', actions: 'begin' }],
         },
       },
       asking: {
         on: {
-          NUDGE: { target: 'asking', actions: 'nudge' },
+          NUDGE: { actions: 'nudge' },
           EXPIRE: { target: 'idle', actions: 'expire' },
           INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
-            { guard: 'isStop', target: 'paused', actions: ['optOut', 'stopped'] },
-            { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
-            { guard: 'isPause', target: 'paused', actions: 'pause' },
-            { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
+            ...interruptions('asking'),
+            { guard: 'isStop', target: 'paused', actions: [{ type: 'remember', params: { from: 'asking' } }, 'optOut', 'stopped'] },
+            { guard: 'isPause', target: 'paused', actions: [{ type: 'remember', params: { from: 'asking' } }, 'pause'] },
             { guard: 'isRestart', actions: 'restart' },
             { guard: 'isHelp', actions: 'help' },
             { guard: 'isRepeat', actions: 'repeat' },
@@ -165,55 +211,17 @@ export function createStep1Machine(deps: FlowDeps) {
             { guard: 'declines', target: 'declined', actions: 'answer' },
             { guard: 'completes', target: 'finished', actions: 'answer' },
             { guard: 'isAnswer', actions: 'answer' },
+            { guard: 'wantsToSkip', actions: 'skipRefused' },
             { actions: 'reprompt' },
-          ],
-        },
-      },
-      distress: {
-        on: {
-          NUDGE: { target: 'asking', actions: 'nudge' },
-          EXPIRE: { target: 'idle', actions: 'expire' },
-          INPUT: [
-            { guard: 'isDistress', actions: 'distress' },
-            { guard: 'wantsToStop', target: 'paused', actions: 'pause' },
-            { guard: 'isPause', target: 'paused', actions: 'pause' },
-            { guard: 'wantsToContinue', target: 'asking', actions: 'repeat' },
-            { actions: 'repromptDistress' },
-          ],
-        },
-      },
-      choosingLanguage: {
-        on: {
-          NUDGE: { target: 'asking', actions: 'nudge' },
-          EXPIRE: { target: 'idle', actions: 'expire' },
-          INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
-            { guard: 'picksLanguage', target: 'asking', actions: 'setLanguage' },
-            { guard: 'isPause', target: 'paused', actions: 'pause' },
-            { actions: 'repromptLanguage' },
-          ],
-        },
-      },
-      paused: {
-        on: {
-          NUDGE: { target: 'asking', actions: 'nudge' },
-          EXPIRE: { target: 'idle', actions: 'expire' },
-          INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
-            { guard: 'isStop', actions: ['optOut', 'stopped'] },
-            { guard: 'isErase', target: 'confirmingErase', actions: ['fromAsking', 'askErase'] },
-            { guard: 'isRestart', target: 'asking', actions: 'restart' },
-            { guard: 'isLanguage', target: 'choosingLanguage', actions: 'askLanguage' },
-            { target: 'asking', actions: 'resume' },
           ],
         },
       },
       finished: {
         on: {
+          REMIND: { target: 'reminded', actions: 'remind' },
           INPUT: [
-            { guard: 'isDistress', actions: 'distress' },
+            ...interruptions('finished'),
             { guard: 'isStop', actions: ['optOut', 'stopped'] },
-            { guard: 'isErase', target: 'confirmingErase', actions: ['fromFinished', 'askErase'] },
             { guard: 'isRestart', target: 'asking', actions: 'begin' },
             { actions: 'finished' },
           ],
@@ -221,33 +229,73 @@ export function createStep1Machine(deps: FlowDeps) {
       },
       reminded: {
         on: {
+          REMIND: { target: 'reminded', actions: 'remind' },
           INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            ...interruptions('reminded'),
             { guard: 'isStop', target: 'finished', actions: ['optOut', 'stopped'] },
+            { guard: 'stopsReminders', target: 'finished', actions: ['optOut', 'stopped'] },
             { guard: 'startsFollowUp', target: 'asking', actions: 'followUp' },
             { guard: 'snoozes', target: 'finished', actions: ['snooze', 'snoozed'] },
             { guard: 'isPause', target: 'finished', actions: ['snooze', 'snoozed'] },
             { guard: 'isRestart', target: 'asking', actions: 'begin' },
-            { guard: 'isErase', target: 'confirmingErase', actions: ['fromFinished', 'askErase'] },
             { actions: 'repromptReminder' },
+          ],
+        },
+      },
+      declined: {
+        on: {
+          REMIND: { target: 'reminded', actions: 'remind' },
+          INPUT: [dangerFrom('declined'), { target: 'asking', actions: 'begin' }],
+        },
+      },
+      paused: {
+        on: {
+          NUDGE: { guard: 'resumesScreening', target: 'asking', actions: 'nudge' },
+          EXPIRE: { guard: 'inScreening', target: 'idle', actions: 'expire' },
+          INPUT: [
+            ...interruptions('asking'),
+            { guard: 'isStop', actions: ['optOut', 'stopped'] },
+            { guard: 'isRestart', target: 'asking', actions: 'restart' },
+            ...returns('resume'),
+          ],
+        },
+      },
+      safety: {
+        on: {
+          NUDGE: { guard: 'resumesScreening', target: 'asking', actions: 'nudge' },
+          EXPIRE: { guard: 'inScreening', target: 'idle', actions: 'expire' },
+          INPUT: [
+            { guard: 'isDanger', actions: 'dangerAgain' },
+            { guard: and(['askingPhone', 'givesSafetyPhone']), actions: 'safetyPhone' },
+            { guard: and(['wantsToStop', 'pausesScreening']), target: 'paused', actions: ['pauseAfterSafety', 'pause'] },
+            { guard: and(['isPause', 'pausesScreening']), target: 'paused', actions: ['pauseAfterSafety', 'pause'] },
+            ...stopsHere('wantsToStop'),
+            ...stopsHere('isPause'),
+            ...returns('resumeQuietly', 'wantsToContinue'),
+            { guard: 'askingPhone', actions: 'repromptSafetyPhone' },
+            { actions: 'repromptSafety' },
+          ],
+        },
+      },
+      choosingLanguage: {
+        on: {
+          INPUT: [
+            { guard: 'isDanger', target: 'safety', actions: 'dangerAgain' },
+            ...returns('resumeInLanguage', 'picksLanguage'),
+            { guard: 'isPause', target: 'paused', actions: 'pause' },
+            { actions: 'repromptLanguage' },
           ],
         },
       },
       confirmingErase: {
         on: {
           INPUT: [
-            { guard: 'isDistress', target: 'distress', actions: 'distress' },
+            { guard: 'isDanger', target: 'safety', actions: 'dangerAgain' },
             { guard: 'confirmsErase', target: 'idle', actions: 'erase' },
-            { guard: and(['cancelsErase', 'resumesFinished']), target: 'finished', actions: 'eraseCancelled' },
-            { guard: 'cancelsErase', target: 'asking', actions: 'resumeAfterCancel' },
+            ...returns('resumeCancelled', 'cancelsErase'),
             { guard: 'isPause', target: 'paused', actions: 'pause' },
             { actions: 'repromptErase' },
           ],
-        },
-      },
-      declined: {
-        on: {
-          INPUT: { target: 'asking', actions: 'begin' },
         },
       },
     },

@@ -1,15 +1,28 @@
-/** The steps of a Step 1 conversation, in order: what each asks and how its answer is read. Pure. */
-import { isCompleteDate, parseDate, parseWeekday } from './dates.js';
-import type { CommandName, Lexicons } from './lexicon.js';
-import { allOf } from './lexicon.js';
+/**
+ * The steps of a Step 1 conversation: the intake questions, then the instrument's items in its
+ * order, then the callback number when one is needed. What each step asks, which choices it
+ * offers, and how its answer is read. Pure.
+ */
+import { calendarDate, isCompleteDate, parseDate, parseWeekday, type DateAnswer } from './dates.js';
+import { INSTRUMENT, itemOf, itemsFor, type ItemId } from './instrument.js';
+import type { CommandName, Readers, YesNoItem } from './lexicon.js';
+import { allOf, YES_NO_ITEMS } from './lexicon.js';
+import { readChairRise } from './reading/durations.js';
+import { readWeightKg } from './reading/durations.js';
+import { hasNumberWords, withDigits } from './reading/numbers.js';
+import { readYesNo } from './reading/yesNo.js';
 import { countRecalled } from './recall.js';
-import { containsPhrase, equalsPhrase, normalize, phraseIndex, words } from './text.js';
-import type { AnswerValue, ChoiceSpec, ItemId, KnownPerson, Mode, Part, StepId } from './types.js';
+import { findPhrases, overlaps, type Phrase, type Span } from './phrases.js';
+import { equalsPhrase, normalize, phraseIndex, words } from './text.js';
+import type { AnswerValue, ChairResult, ChoiceSpec, KnownPerson, Mode, Part, StepId } from './types.js';
 
+export const INTAKE: readonly StepId[] = ['consent', 'who', 'person', 'firstName', 'birthYear', 'postcode'];
+const CHAIR_STEPS: readonly StepId[] = ['M1_timer', 'M1_confirm', 'M1_manual'];
+
+/** Every step in conversation order (the chair-rise parts right after the chair rise). */
 export const STEP_ORDER: readonly StepId[] = [
-  'consent', 'who', 'person', 'firstName', 'birthYear', 'postcode',
-  'C2', 'C3_date', 'C3_day', 'C1', 'M1', 'M1_timer', 'N1', 'N2', 'N3', 'V1', 'H1', 'H2', 'P1', 'P2', 'C4',
-  // Asked after the recall only when an alert was raised (see conversation.ts).
+  ...INTAKE,
+  ...INSTRUMENT.items.flatMap((i): StepId[] => (i.id === 'M1' ? ['M1', ...CHAIR_STEPS] : [i.id])),
   'phone',
 ];
 
@@ -28,27 +41,48 @@ export interface ScreeningState {
   phoneKnown: boolean;
 }
 
+/** A question asked again in another form before its answer is recorded. */
+export type Pending =
+  /** A hedge ("pas souvent"): "rather yes or rather no?". */
+  | { kind: 'clarify'; raw: string }
+  /** A date without its year: the year is asked for once. */
+  | { kind: 'year'; date: DateAnswer; raw: string };
+
+export interface Timer {
+  startedAt: string;
+  /** The measured time, waiting for confirmation. */
+  seconds?: number;
+  /** The measure could not be trusted (a restart happened meanwhile). */
+  unreliable?: true;
+}
+
 export interface StepContext {
   lang: string;
+  /** The person's time zone, to check dates against. */
+  timeZone: string;
   consented: boolean;
   mode?: Mode;
   persons: KnownPerson[];
   screening?: ScreeningState;
   answers: Partial<Record<ItemId, { value: AnswerValue }>>;
-  timerStartedAt?: string;
+  pending?: Pending;
+  timer?: Timer;
   /** The phone question offers the channel's share-contact button. */
   phoneButton?: boolean;
+  /** When the current question was asked. */
+  askedAt?: string;
 }
 
 /** Reads a translated label, so typed words can be matched against the buttons' text. */
 export type LabelOf = (lang: string, part: Part) => string;
 
 export interface FlowDeps {
-  lexicons: Lexicons;
+  readers: Readers;
   labelOf: LabelOf;
   languages: readonly string[];
 }
 
+/** The answer to a step once read. */
 export type StepValue =
   | { step: 'consent'; agree: boolean }
   | { step: 'who'; mode: Mode }
@@ -57,7 +91,11 @@ export type StepValue =
   | { step: 'birthYear'; birthYear: number }
   | { step: 'postcode'; postcode: string }
   | { step: 'phone'; phone: string | null }
-  | { step: ItemId; item: ItemId; value: AnswerValue; startTimer?: boolean };
+  | { step: ItemId; item: ItemId; value: AnswerValue }
+  /** The chair rise goes on to another of its parts. */
+  | { step: 'chair'; next: 'M1_timer' | 'M1_confirm' | 'M1_manual'; timer?: Timer }
+  /** Asked again in another form: the hedge, the missing year. */
+  | { step: 'pending'; pending: Pending };
 
 export type Parsed = { ok: true; value: StepValue } | { ok: false; hint?: Part };
 
@@ -66,11 +104,9 @@ export interface Reply {
   choice?: string;
   phone?: string;
   at: string;
+  engineStartedAt?: string;
 }
 
-const YES_NO_ITEMS: Partial<Record<ItemId, true>> = { C1: true, N1: true, N2: true, V1: true, H1: true, P1: true, P2: true };
-/** Items whose wording changes when someone answers for another person. */
-const OTHER_WORDING: Partial<Record<StepId, true>> = { C1: true, N1: true, N2: true, N3: true, V1: true, H1: true, P1: true, P2: true };
 const OPTIONAL: Partial<Record<StepId, true>> = { firstName: true, N3: true };
 
 export function isOptional(step: StepId): boolean {
@@ -78,8 +114,20 @@ export function isOptional(step: StepId): boolean {
 }
 
 export function isItem(step: StepId): step is ItemId {
-  return step !== 'phone' && STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf('C2');
+  return INSTRUMENT.items.some((i) => i.id === step);
 }
+
+/** The item a step belongs to (the chair-rise parts belong to M1). */
+export function itemOfStep(step: StepId): ItemId | undefined {
+  if (CHAIR_STEPS.includes(step)) return 'M1';
+  return isItem(step) ? step : undefined;
+}
+
+function isYesNo(step: StepId): step is YesNoItem {
+  return (YES_NO_ITEMS as readonly StepId[]).includes(step);
+}
+
+const accompanied = (ctx: StepContext) => ctx.mode !== undefined && ctx.mode !== 'self';
 
 function included(step: StepId, ctx: StepContext): boolean {
   const s = ctx.screening;
@@ -92,22 +140,20 @@ function included(step: StepId, ctx: StepContext): boolean {
     case 'birthYear':
     case 'postcode':
       return !!s && s.needsDetails[step];
-    case 'M1_timer': {
-      const v = ctx.answers.M1?.value;
-      return !!v && v.status === 'answered' && 'chair' in v && v.chair === 'timing';
-    }
-    case 'H2':
-      return ctx.mode !== undefined && ctx.mode !== 'self';
+    case 'M1_timer':
+    case 'M1_confirm':
+    case 'M1_manual':
     case 'phone':
-      return false; // only by explicit decision after the recall
+      return false; // reached only from the chair rise, or after the last item when needed
     default:
-      return true;
+      return isItem(step) ? itemsFor(accompanied(ctx)).some((i) => i.id === step) : true;
   }
 }
 
-/** The step after `step`, or 'done' after the last question. */
+/** The step after `step`, or 'done' after the last item. */
 export function nextStep(step: StepId, ctx: StepContext): StepId | 'done' {
-  for (let i = STEP_ORDER.indexOf(step) + 1; i < STEP_ORDER.length; i++) {
+  const from = CHAIR_STEPS.includes(step) ? STEP_ORDER.indexOf('M1_manual') : STEP_ORDER.indexOf(step);
+  for (let i = from + 1; i < STEP_ORDER.length; i++) {
     if (included(STEP_ORDER[i]!, ctx)) return STEP_ORDER[i]!;
   }
   return 'done';
@@ -117,12 +163,12 @@ export function firstStep(ctx: StepContext): StepId {
   return included('consent', ctx) ? 'consent' : 'who';
 }
 
-/** "Question n of total": the questionnaire items only, the timer sharing the chair-rise number. */
+/** "Question n of total": the instrument's items of this screening, the chair-rise parts sharing its number. */
 export function progress(step: StepId, ctx: StepContext): { n: number; total: number } | undefined {
-  if (!isItem(step)) return undefined;
-  const counted = STEP_ORDER.filter((s) => isItem(s) && s !== 'M1_timer' && (s !== 'H2' || included('H2', ctx)));
-  const shown = step === 'M1_timer' ? 'M1' : step;
-  return { n: counted.indexOf(shown) + 1, total: counted.length };
+  const item = itemOfStep(step);
+  if (!item) return undefined;
+  const items = itemsFor(accompanied(ctx));
+  return { n: items.findIndex((i) => i.id === item) + 1, total: items.length };
 }
 
 const yesNoChoices: ChoiceSpec[] = [
@@ -130,8 +176,20 @@ const yesNoChoices: ChoiceSpec[] = [
   { id: 'no', label: { key: 'choice.no' } },
 ];
 
-export function choicesFor(step: StepId, ctx: StepContext, _deps?: FlowDeps): ChoiceSpec[] | undefined {
-  if (YES_NO_ITEMS[step as ItemId]) return yesNoChoices;
+const clarifyChoices: ChoiceSpec[] = [
+  { id: 'yes', label: { key: 'choice.ratherYes' } },
+  { id: 'no', label: { key: 'choice.ratherNo' } },
+];
+
+const chairChoices: ChoiceSpec[] = [
+  { id: 'fast', label: { key: 'item.M1_fast' } },
+  { id: 'slow', label: { key: 'item.M1_slow' } },
+  { id: 'unable', label: { key: 'item.M1_unable' } },
+];
+
+export function choicesFor(step: StepId, ctx: StepContext): ChoiceSpec[] | undefined {
+  if (ctx.pending?.kind === 'clarify') return clarifyChoices;
+  if (isYesNo(step)) return yesNoChoices;
   switch (step) {
     case 'consent':
       return [
@@ -145,32 +203,28 @@ export function choicesFor(step: StepId, ctx: StepContext, _deps?: FlowDeps): Ch
         { id: 'helper', label: { key: 'flow.whoHelper' } },
       ];
     case 'person':
-      return [
-        ...ctx.persons.map((p) => ({ id: `p:${p.id}`, label: personLabel(p) })),
-        { id: 'new', label: { key: 'flow.personNew' } },
-      ];
+      return [...ctx.persons.map((p) => ({ id: `p:${p.id}`, label: personLabel(p) })), { id: 'new', label: { key: 'flow.personNew' } }];
     case 'firstName':
     case 'N3':
       return [{ id: 'skip', label: { key: 'choice.skip' } }];
     case 'C2':
       return [{ id: 'ready', label: { key: 'choice.ready' } }];
     case 'phone':
-      return [
-        ...(ctx.phoneButton ? [{ id: 'share_phone', label: { key: 'choice.sharePhone' } }] : []),
-        { id: 'no_phone', label: { key: 'choice.noPhone' } },
-      ];
+      return [...(ctx.phoneButton ? [{ id: 'share_phone', label: { key: 'choice.sharePhone' } }] : []), { id: 'no_phone', label: { key: 'choice.noPhone' } }];
     case 'M1':
-      return [
-        { id: 'start', label: { key: 'item.M1_start' } },
-        { id: 'fast', label: { key: 'item.M1_fast' } },
-        { id: 'slow', label: { key: 'item.M1_slow' } },
-        { id: 'unable', label: { key: 'item.M1_unable' } },
-      ];
+      return [{ id: 'start', label: { key: 'item.M1_start' } }, ...chairChoices];
     case 'M1_timer':
       return [
         { id: 'done', label: { key: 'item.M1_done' } },
         { id: 'unable', label: { key: 'item.M1_timerUnable' } },
       ];
+    case 'M1_confirm':
+      return [
+        { id: 'right', label: { key: 'item.M1_confirmRight' } },
+        { id: 'correct', label: { key: 'item.M1_confirmCorrect' } },
+      ];
+    case 'M1_manual':
+      return chairChoices;
     case 'H2':
       return [
         { id: 'right', label: { key: 'item.H2_right' } },
@@ -187,9 +241,16 @@ function personLabel(p: KnownPerson): Part {
   return { key: 'flow.personUnnamed', vars: { year: p.birthYear ?? '?' } };
 }
 
+/** Seconds the way the person's language writes them: "12,4" in French, "12.4" in English. */
+function seconds(lang: string, value: number): string {
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(value);
+}
+
 /** The question itself (without progress or notices). */
 export function promptFor(step: StepId, ctx: StepContext): Part[] {
-  const other = ctx.mode !== undefined && ctx.mode !== 'self';
+  const other = accompanied(ctx);
+  if (ctx.pending?.kind === 'clarify') return [{ key: 'common.clarify' }];
+  if (ctx.pending?.kind === 'year') return [{ key: 'item.C3_year' }];
   switch (step) {
     case 'consent':
       return [{ key: 'flow.consent' }];
@@ -207,18 +268,30 @@ export function promptFor(step: StepId, ctx: StepContext): Part[] {
       return [{ key: ctx.phoneButton ? 'flow.phone' : 'flow.phoneTyped' }];
     case 'C2':
       return [{ key: 'item.C2', vars: { words: (ctx.screening?.words ?? []).join(', ') } }];
-    default:
-      return [{ key: other && OTHER_WORDING[step] ? `item.${step}_other` : `item.${step}` }];
+    case 'M1_timer':
+      return [{ key: 'item.M1_timer' }];
+    case 'M1_confirm': {
+      const s = ctx.timer?.seconds ?? 0;
+      const key = s < INSTRUMENT.implausibleChairSeconds ? 'item.M1_confirmFast' : 'item.M1_confirm';
+      return [{ key, vars: { seconds: seconds(ctx.lang, s) } }];
+    }
+    case 'M1_manual':
+      return [{ key: ctx.timer?.unreliable ? 'item.M1_unreliable' : 'item.M1_manual' }];
+    default: {
+      const item = itemOf(step);
+      return [{ key: other && item.answeredBy === 'together' ? `item.${step}_other` : `item.${step}` }];
+    }
   }
 }
 
-export function helpFor(step: StepId): Part {
-  if (YES_NO_ITEMS[step as ItemId]) return { key: 'help.yesno' };
+export function helpFor(step: StepId, ctx: StepContext): Part {
+  if (ctx.pending?.kind === 'clarify') return { key: 'help.clarify' };
+  if (isYesNo(step)) return { key: 'help.yesno' };
   return { key: `help.${step}` };
 }
 
 /** Recognises a command typed as a whole message ("aide", "/help", "back"…), in any language. */
-export function commandOf(text: string | undefined, lexicons: Lexicons): CommandName | undefined {
+export function commandOf(text: string | undefined, readers: Readers): CommandName | undefined {
   if (text === undefined) return undefined;
   const raw = text.trim();
   if (raw === '?') return 'help';
@@ -227,55 +300,32 @@ export function commandOf(text: string | undefined, lexicons: Lexicons): Command
   if (slash && slash[1]!.toLowerCase() === 'start') return 'repeat';
   const normalized = normalize(slash ? slash[1]! : raw);
   if (normalized.length === 0) return undefined;
-  const names = Object.keys(Object.values(lexicons)[0]!.commands) as CommandName[];
-  return names.find((name) => equalsPhrase(normalized, allOf(lexicons, (l) => l.commands[name])));
+  const names = Object.keys(Object.values(readers.lexicons)[0]!.commands) as CommandName[];
+  return names.find((name) => equalsPhrase(normalized, allOf(readers.lexicons, (l) => l.commands[name])));
 }
 
-export function isDistress(text: string | undefined, lexicons: Lexicons): boolean {
-  return text !== undefined && containsPhrase(normalize(text), allOf(lexicons, (l) => l.distress));
-}
-
-type YesNo = 'yes' | 'no' | 'dontKnow';
-
-/** The first yes / no / don't-know phrase in the text; longer phrases win at the same place. */
-export function yesNoOf(text: string, lexicons: Lexicons): YesNo | undefined {
-  const normalized = normalize(text);
-  let best: { kind: YesNo; at: number; len: number } | undefined;
-  for (const kind of ['dontKnow', 'yes', 'no'] as const) {
-    for (const phrase of allOf(lexicons, (l) => l[kind])) {
-      const p = normalize(phrase);
-      const at = phraseIndex(normalized, p);
-      if (at >= 0 && (!best || at < best.at || (at === best.at && p.length > best.len))) best = { kind, at, len: p.length };
-    }
-  }
-  return best?.kind;
-}
-
-const SYNONYMS: Record<string, (l: Lexicons) => string[]> = {
-  yes: (l) => allOf(l, (x) => x.yes),
-  no: (l) => allOf(l, (x) => x.no),
-  no_phone: (l) => allOf(l, (x) => [...x.no, ...x.commands.skip]),
-  agree: (l) => allOf(l, (x) => x.yes),
-  disagree: (l) => allOf(l, (x) => x.no),
-  right: (l) => allOf(l, (x) => x.yes),
-  wrong: (l) => allOf(l, (x) => x.no),
-  start: (l) => allOf(l, (x) => x.commands.start),
-  done: (l) => allOf(l, (x) => x.commands.done),
-  skip: (l) => allOf(l, (x) => x.commands.skip),
-  self: (l) => allOf(l, (x) => x.choiceWords.self),
-  relative: (l) => allOf(l, (x) => x.choiceWords.relative),
-  helper: (l) => allOf(l, (x) => x.choiceWords.helper),
-  ready: (l) => allOf(l, (x) => [...x.yes, ...x.commands.done, ...x.commands.start]),
+const SYNONYMS: Record<string, (r: Readers) => string[]> = {
+  no_phone: (r) => allOf(r.lexicons, (x) => [...x.answers.no, ...x.commands.skip]),
+  start: (r) => allOf(r.lexicons, (x) => x.commands.start),
+  done: (r) => allOf(r.lexicons, (x) => x.commands.done),
+  skip: (r) => allOf(r.lexicons, (x) => x.commands.skip),
+  ready: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.commands.done, ...x.commands.start, ...x.answers.agree]),
 };
 
-/** Which choice a reply picks: a button, its number, its words, or a synonym. */
+/** The number of a choice on screen: "2", "n°2", "choix 2". Undefined when the text is not just that. */
+export function choiceNumber(text: string): number | undefined {
+  const m = /^(?:n|no|numero|number|option|choix|choice|reponse|answer)?\s*(\d{1,2})$/.exec(normalize(text));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Which choice a reply picks: a button, its number, its words, or a synonym. Only the choices on screen. */
 export function matchChoice(reply: Reply, choices: ChoiceSpec[], lang: string, deps: FlowDeps): string | undefined {
   if (reply.choice !== undefined) return choices.some((c) => c.id === reply.choice) ? reply.choice : undefined;
   if (reply.text === undefined) return undefined;
   const normalized = normalize(reply.text);
-  const number = /^(?:n|no|numero|number|option|choix|choice)?\s*(\d{1,2})$/.exec(normalized);
-  if (number) return choices[Number(number[1]) - 1]?.id;
-  const bySynonym = choices.filter((c) => SYNONYMS[c.id] && equalsPhrase(normalized, SYNONYMS[c.id]!(deps.lexicons)));
+  const number = choiceNumber(reply.text);
+  if (number !== undefined) return choices[number - 1]?.id;
+  const bySynonym = choices.filter((c) => SYNONYMS[c.id] && equalsPhrase(normalized, SYNONYMS[c.id]!(deps.readers)));
   if (bySynonym.length === 1) return bySynonym[0]!.id;
   const labels = choices.map((c) => ({ id: c.id, label: normalize(deps.labelOf(lang, c.label)) }));
   const exact = labels.find((l) => l.label === normalized);
@@ -287,39 +337,116 @@ export function matchChoice(reply: Reply, choices: ChoiceSpec[], lang: string, d
   return undefined;
 }
 
-function parseNumber(text: string): number | undefined {
-  const m = /(\d+(?:[.,]\d+)?)/.exec(text);
-  return m ? Number(m[1]!.replace(',', '.')) : undefined;
+/** A yes/no read from a button, a number, or words. 'hedge': to be asked again. */
+function yesNoOf(reply: Reply, item: YesNoItem | 'consent', choices: ChoiceSpec[], ctx: StepContext, deps: FlowDeps) {
+  const picked = matchChoice(reply, choices, ctx.lang, deps);
+  if (picked) return picked === 'yes' || picked === 'agree' ? 'yes' : 'no';
+  if (reply.text === undefined || choiceNumber(reply.text) !== undefined) return undefined;
+  return readYesNo(reply.text, item, deps.readers);
 }
 
-function yesNoValue(reply: Reply, ctx: StepContext, deps: FlowDeps): boolean | null | undefined {
-  const picked = matchChoice(reply, yesNoChoices, ctx.lang, deps);
-  if (picked) return picked === 'yes';
-  if (reply.text === undefined) return undefined;
-  const kind = yesNoOf(reply.text, deps.lexicons);
-  return kind === undefined ? undefined : kind === 'dontKnow' ? null : kind === 'yes';
+function chairValue(chair: ChairResult, how: 'timer' | 'typed' | 'choice', extra: { seconds?: number; corrected?: true } = {}): AnswerValue {
+  return { status: 'answered', chair, how, ...extra };
 }
 
-/** Reads the reply to `step`. `now` is the reply's reception time. */
+/** A typed chair-rise answer: a time, "faster / slower than 14 s", or could not. */
+function typedChair(text: string, ctx: StepContext, deps: FlowDeps, bareNumbers: boolean, corrected?: true): Parsed | undefined {
+  const threshold = chairThreshold();
+  const read = readChairRise(text, deps.readers, bareNumbers);
+  if (!read) return undefined;
+  const answered = (value: AnswerValue): Parsed => ({ ok: true, value: { step: 'M1', item: 'M1', value } });
+  const extra = corrected ? { corrected } : {};
+  switch (read.kind) {
+    case 'unable':
+      return answered(chairValue('unable', 'typed', { ...extra, ...(read.seconds !== undefined ? { seconds: read.seconds } : {}) }));
+    case 'fast':
+      return answered(chairValue('fast', 'typed', extra));
+    case 'slow':
+      return answered(chairValue('slow', 'typed', extra));
+    case 'under':
+      return read.seconds <= threshold ? answered(chairValue('fast', 'typed', extra)) : { ok: false, hint: { key: 'item.M1_needTime' } };
+    case 'over':
+      return read.seconds >= threshold - 1 ? answered(chairValue('slow', 'typed', extra)) : { ok: false, hint: { key: 'item.M1_needTime' } };
+    case 'seconds':
+      if (read.seconds < INSTRUMENT.implausibleChairSeconds) {
+        return { ok: true, value: { step: 'chair', next: 'M1_confirm', timer: { startedAt: ctx.timer?.startedAt ?? '', seconds: read.seconds } } };
+      }
+      return answered(chairValue(read.seconds >= threshold ? 'slow' : 'fast', 'typed', { seconds: read.seconds, ...extra }));
+    case 'range':
+      // Both sides of 14 seconds: asked; otherwise the slower time counts.
+      if (read.low < threshold && read.high >= threshold) return { ok: false, hint: { key: 'item.M1_needTime' } };
+      return answered(chairValue(read.high >= threshold ? 'slow' : 'fast', 'typed', { seconds: read.high, ...extra }));
+    case 'vague':
+      return { ok: false, hint: { key: 'item.M1_needTime' } };
+  }
+}
+
+export function chairThreshold(): number {
+  for (const r of INSTRUMENT.rules) for (const a of r.alertWhen) if (a.when === 'unableOrSecondsAtLeast') return a.seconds;
+  throw new Error('the instrument has no chair-rise rule');
+}
+
+/** A birth year: "1948", "48", "le 3 mars 1947", "3.3.47", "nineteen forty-eight"; not an age, a phone or a postcode. */
+function readYear(text: string, at: string, deps: FlowDeps): number | undefined {
+  // "1 9 4 9": digits typed apart.
+  const joined = /^\s*(\d\s+){3}\d\s*$/.test(text) ? text.replace(/\s+/g, '') : text;
+  if ((joined.match(/\d+/g) ?? []).length >= 4) return undefined; // a phone number
+  const prepared = hasNumberWords(joined, deps.readers) ? withDigits(joined, deps.readers) : joined;
+  const years = [...prepared.matchAll(/(?:^|\D)(1[89]\d\d|20\d\d)(?=\D|$)/g)].map((m) => Number(m[1]));
+  // "1950 ou 51", "1947 or 48": not sure which, asked again.
+  if (/(?:1[89]|20)\d\d\s*(?:ou|or|\/|-)\s*\d{2,4}\b/.test(prepared) || new Set(years).size > 1) return undefined;
+  if (years.length > 0) {
+    // "1961 mais j'ai 62 ans": a year and an age that disagree.
+    const age = /\b(\d{2,3})\s*(?:ans|years?)\b/.exec(normalize(prepared)) ?? /\b(?:i m|im|i am|j ai)\s+(\d{2,3})\b/.exec(normalize(prepared));
+    if (age && Math.abs(new Date(at).getUTCFullYear() - years[0]! - Number(age[1])) > 1) return undefined;
+    return years[0];
+  }
+  if (/\d{5}/.test(prepared)) return undefined;
+  // An age ("80 ans", "I'm 80") is not a year.
+  if (/\b\d{2,3}\s*(ans|an|years?|yrs?|y o)\b/i.test(normalize(prepared)) || /\b(i m|im|i am|j ai)\s+\d{2}\b/.test(normalize(prepared))) return undefined;
+  const date = /\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(\d{2})(?:\D|$)/.exec(prepared);
+  if (date) return 1900 + Number(date[1]);
+  const twoDigits = prepared.match(/(?<!\d)\d{2}(?!\d)/g) ?? [];
+  if (twoDigits.length >= 1) return 1900 + Number(twoDigits[twoDigits.length - 1]);
+  return undefined;
+}
+
+/** "2 oui": a choice number and words that say the other choice. */
+function contradicts(text: string, choices: ChoiceSpec[], reading: 'yes' | 'no' | undefined): boolean {
+  const lead = /^\s*(\d)\b\s*\S/.exec(text);
+  if (!lead || !reading) return false;
+  const id = choices[Number(lead[1]) - 1]?.id;
+  const says = id === 'yes' || id === 'agree' || id === 'right' ? 'yes' : id === 'no' || id === 'disagree' || id === 'wrong' ? 'no' : undefined;
+  return says !== undefined && says !== reading;
+}
+
+/** Reads the reply to `step`. */
 export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: FlowDeps): Parsed {
-  const choices = choicesFor(step, ctx, deps) ?? [];
+  const choices = choicesFor(step, ctx) ?? [];
   const picked = choices.length > 0 ? matchChoice(reply, choices, ctx.lang, deps) : undefined;
   const text = reply.text?.trim() ?? '';
-  const answered = (item: ItemId, value: AnswerValue, startTimer?: boolean): Parsed => ({
-    ok: true,
-    value: { step: item, item, value, ...(startTimer ? { startTimer } : {}) },
-  });
-  if (YES_NO_ITEMS[step as ItemId]) {
-    const yes = yesNoValue(reply, ctx, deps);
-    return yes === undefined ? { ok: false } : answered(step as ItemId, { status: 'answered', yes });
+  const answered = (item: ItemId, value: AnswerValue): Parsed => ({ ok: true, value: { step: item, item, value } });
+
+  if (isYesNo(step)) {
+    const clarifying = ctx.pending?.kind === 'clarify';
+    const read = yesNoOf(reply, step, choices, ctx, deps);
+    if (read === undefined) return { ok: false };
+    if ((read === 'yes' || read === 'no') && contradicts(text, choices, read)) return { ok: true, value: { step: 'pending', pending: { kind: 'clarify', raw: text } } };
+    if (read === 'hedge') return clarifying ? { ok: false, hint: { key: 'help.clarify' } } : { ok: true, value: { step: 'pending', pending: { kind: 'clarify', raw: text } } };
+    const yes = read === 'dontKnow' ? null : read === 'yes';
+    return answered(step, { status: 'answered', yes, ...(clarifying ? { clarified: true as const } : {}) });
   }
   switch (step) {
     case 'consent': {
-      const agree = picked ?? (reply.text ? ({ yes: 'agree', no: 'disagree' } as const)[yesNoOf(text, deps.lexicons) as 'yes' | 'no'] : undefined);
-      return agree ? { ok: true, value: { step, agree: agree === 'agree' } } : { ok: false };
+      const read = picked ? (picked === 'agree' ? 'yes' : 'no') : text && choiceNumber(text) === undefined ? readYesNo(text, 'consent', deps.readers) : undefined;
+      if ((read === 'yes' || read === 'no') && contradicts(text, choices, read)) return { ok: false };
+      if (read === 'yes' || read === 'no') return { ok: true, value: { step, agree: read === 'yes' } };
+      return { ok: false };
     }
-    case 'who':
-      return picked ? { ok: true, value: { step, mode: picked as Mode } } : { ok: false };
+    case 'who': {
+      const mode = picked ?? (text && choiceNumber(text) === undefined ? readWho(text, deps) : undefined);
+      return mode ? { ok: true, value: { step, mode: mode as Mode } } : { ok: false };
+    }
     case 'person':
       return picked ? { ok: true, value: { step, personId: picked === 'new' ? null : picked.slice(2) } } : { ok: false };
     case 'firstName': {
@@ -329,17 +456,14 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       return { ok: true, value: { step, firstName: name.charAt(0).toUpperCase() + name.slice(1) } };
     }
     case 'birthYear': {
-      const m = /\b(\d{4}|\d{2})\b/.exec(text);
-      const thisYear = new Date(reply.at).getUTCFullYear();
-      let year = m ? Number(m[1]) : NaN;
-      if (m && m[1]!.length === 2) year += 1900;
-      if (!(year >= 1900 && year <= thisYear - 18)) return { ok: false, hint: { key: 'flow.birthYearInvalid' } };
+      const year = readYear(text, reply.at, deps);
+      // Under 50 is taken for a slip (the helper's own year, a typo): asked again.
+      if (year === undefined || year < 1900 || year > new Date(reply.at).getUTCFullYear() - 50) return { ok: false, hint: { key: 'flow.birthYearInvalid' } };
       return { ok: true, value: { step, birthYear: year } };
     }
     case 'postcode': {
-      const code = text.toUpperCase().replace(/\s+/g, ' ');
-      if (!/^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$/.test(code) || !/\d/.test(code)) return { ok: false, hint: { key: 'flow.postcodeInvalid' } };
-      return { ok: true, value: { step, postcode: /^[\d ]+$/.test(code) ? code.replace(/ /g, '') : code } };
+      const code = postcodeIn(text, deps);
+      return code ? { ok: true, value: { step, postcode: code } } : { ok: false, hint: { key: 'flow.postcodeInvalid' } };
     }
     case 'phone': {
       if (reply.phone) return { ok: true, value: { step, phone: reply.phone } };
@@ -349,42 +473,203 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       return { ok: false, hint: { key: 'flow.phoneInvalid' } };
     }
     case 'C2':
+      // Any words say "ready"; a number that is not the one choice on screen is not an answer.
+      if (!picked && choiceNumber(text) !== undefined) return { ok: false };
       return answered('C2', { status: 'answered', ready: true });
-    case 'C3_date': {
-      const date = parseDate(text, deps.lexicons);
-      if (!date) return { ok: false, hint: { key: 'help.C3_date' } };
-      if (!date.dontKnow && !isCompleteDate(date)) return { ok: false, hint: { key: 'item.C3_datePartial' } };
-      return answered('C3_date', { status: 'answered', date });
-    }
+    case 'C3_date':
+      return parseDateStep(text, reply.at, ctx, deps);
     case 'C3_day': {
-      const date = parseWeekday(text, deps.lexicons);
+      const date = parseWeekday(text, deps.readers.lexicons);
       return date ? answered('C3_day', { status: 'answered', date }) : { ok: false, hint: { key: 'help.C3_day' } };
     }
-    case 'M1':
-      if (picked === 'start') return answered('M1', { status: 'answered', chair: 'timing' }, true);
-      return picked ? answered('M1', { status: 'answered', chair: picked as 'fast' | 'slow' | 'unable' }) : { ok: false };
-    case 'M1_timer': {
-      if (picked === 'unable') return answered('M1', { status: 'answered', chair: 'unable' });
-      if (picked !== 'done' || !ctx.timerStartedAt) return { ok: false };
-      const seconds = Math.max(0, Math.round((Date.parse(reply.at) - Date.parse(ctx.timerStartedAt)) / 100) / 10);
-      return answered('M1', { status: 'answered', chair: seconds >= 14 ? 'slow' : 'fast', seconds });
+    case 'M1': {
+      if (picked === 'start') return { ok: true, value: { step: 'chair', next: 'M1_timer', timer: { startedAt: reply.at } } };
+      if (picked) return answered('M1', chairValue(picked as ChairResult, 'choice'));
+      const typed = typedChair(text, ctx, deps, true);
+      if (typed) return typed;
+      // "ok, ready, go": a short reply that says to start.
+      if (words(normalize(text)).length <= 5 && has(text, deps, (c) => c.start)) return { ok: true, value: { step: 'chair', next: 'M1_timer', timer: { startedAt: reply.at } } };
+      return { ok: false };
+    }
+    case 'M1_timer':
+      return parseTimer(reply, text, picked, ctx, deps);
+    case 'M1_confirm': {
+      if (picked === 'right') {
+        const s = ctx.timer!.seconds!;
+        return answered('M1', chairValue(s >= chairThreshold() ? 'slow' : 'fast', ctx.timer?.startedAt ? 'timer' : 'typed', { seconds: s }));
+      }
+      if (picked === 'correct') return { ok: true, value: { step: 'chair', next: 'M1_manual' } };
+      const typed = text ? typedChair(text, ctx, deps, false, true) : undefined;
+      if (typed?.ok && typed.value.step === 'chair') return { ok: false, hint: { key: 'item.M1_needTime' } };
+      return typed ?? { ok: false };
+    }
+    case 'M1_manual': {
+      if (picked) return answered('M1', chairValue(picked as ChairResult, 'choice', ctx.timer?.seconds !== undefined ? { corrected: true } : {}));
+      return typedChair(text, ctx, deps, true, ctx.timer?.seconds !== undefined ? true : undefined) ?? { ok: false };
     }
     case 'N3': {
       if (picked === 'skip') return answered('N3', { status: 'skipped' });
-      const kg = parseNumber(text);
-      if (kg === undefined || kg < 25 || kg > 250) return { ok: false, hint: { key: 'item.N3_invalid' } };
-      return answered('N3', { status: 'answered', weightKg: kg });
+      const kg = readWeightKg(text, deps.readers);
+      // "60 la dernière fois, mais j'ai maigri": not today's weight.
+      const changed = has(text, deps, (c) => c.weightChanged) && /dernier|derniere|last time|used to|avant|before/i.test(normalize(text));
+      if (kg !== undefined && !changed) return answered('N3', { status: 'answered', weightKg: kg });
+      // Optional: "je ne sais pas", "je préfère pas le dire", "non" skip it.
+      if (kg === undefined && !/\d/.test(text) && (readYesNo(text, 'consent', deps.readers) === 'no' || has(text, deps, (c) => c.answers.dontKnow) || has(text, deps, (c) => c.answers.decline))) {
+        return answered('N3', { status: 'skipped' });
+      }
+      return { ok: false, hint: { key: 'item.N3_invalid' } };
     }
-    case 'H2':
-      return picked ? answered('H2', { status: 'answered', whisper: picked === 'right' }) : { ok: false };
+    case 'H2': {
+      if (picked) return answered('H2', { status: 'answered', whisper: picked === 'right' });
+      if (!text || choiceNumber(text) !== undefined) return { ok: false };
+      const read = readWhisper(text, deps);
+      return read === undefined ? { ok: false } : answered('H2', { status: 'answered', whisper: read });
+    }
     case 'C4': {
       const expected = ctx.screening?.words ?? [];
       if (words(normalize(text)).length === 0) return { ok: false };
       // "I don't know" simply recalls nothing; any words given are counted.
-      const recalled = countRecalled(text, expected, allOf(deps.lexicons, (l) => l.articles));
+      const recalled = countRecalled(text, expected, allOf(deps.readers.lexicons, (l) => l.articles), deps.readers);
       return answered('C4', { status: 'answered', recalled, of: expected.length });
     }
     default:
       return { ok: false };
   }
+}
+
+/** The end of a timed chair rise: a press of "done" (or any short reply), or could not finish. */
+function parseTimer(reply: Reply, text: string, picked: string | undefined, ctx: StepContext, deps: FlowDeps): Parsed {
+  if (picked === 'unable') return { ok: true, value: { step: 'M1', item: 'M1', value: chairValue('unable', 'timer') } };
+  const typed = picked === undefined && text ? typedChair(text, ctx, deps, false) : undefined;
+  if (typed?.ok) return typed;
+  // One key is enough: "done", a dot, a letter. Longer texts that say nothing are not taken as done.
+  const done = picked === 'done' || (picked === undefined && text.length > 0 && text.length <= 3 && choiceNumber(text) === undefined);
+  if (!done || !ctx.timer) return { ok: false };
+  const started = ctx.timer.startedAt;
+  // A restart between the start and the end: the bot's own delay would be counted.
+  if (reply.engineStartedAt && Date.parse(reply.engineStartedAt) > Date.parse(started)) {
+    return { ok: true, value: { step: 'chair', next: 'M1_manual', timer: { startedAt: started, unreliable: true } } };
+  }
+  const measured = Math.max(0, Math.round((Date.parse(reply.at) - Date.parse(started)) / 100) / 10);
+  return { ok: true, value: { step: 'chair', next: 'M1_confirm', timer: { startedAt: started, seconds: measured } } };
+}
+
+/** The date; once without its year, the year is asked for; a second time without it, it counts as given. */
+function parseDateStep(text: string, at: string, ctx: StepContext, deps: FlowDeps): Parsed {
+  const lexicons = deps.readers.lexicons;
+  const pending = ctx.pending?.kind === 'year' ? ctx.pending : undefined;
+  // "22 novembre 2026 ? non attendez, 23": what follows a correction replaces what it corrects.
+  const [first, ...corrected] = splitCorrections(text, deps);
+  // Number words ("vingt-deux novembre deux mille vingt-six") as digits; punctuation kept otherwise.
+  const prep = (t: string) => (hasNumberWords(t, deps.readers) ? withDigits(t, deps.readers) : t);
+  const prepared = prep(first!);
+  let date = parseDate(prepared, lexicons) ?? (pending ? yearOnly(prepared) : undefined);
+  for (const part of corrected) {
+    const again = parseDate(prep(part), lexicons);
+    if (again) date = { ...(date ?? {}), ...again };
+  }
+  if (!date) return { ok: false, hint: { key: 'help.C3_date' } };
+  if (pending && !date.dontKnow && date.day === undefined && date.month === undefined) date = { ...pending.date, ...date };
+  const value = (d: DateAnswer): Parsed => ({ ok: true, value: { step: 'C3_date', item: 'C3_date', value: { status: 'answered', date: d, ...(pending ? { askedAgain: true as const } : {}) } } });
+  if (date.dontKnow || isCompleteDate(date)) return value(date);
+  if (pending) return value(date); // asked once more, still no year: scored as not known
+  if (date.day !== undefined && date.month !== undefined) {
+    // A day or month already wrong: asking for the year would change nothing.
+    const given = date;
+    const today = [at, ...(ctx.askedAt ? [ctx.askedAt] : [])].map((t) => calendarDate(new Date(t), ctx.timeZone));
+    if (!today.some((d) => d.day === given.day && d.month === given.month)) return value(date);
+    return { ok: true, value: { step: 'pending', pending: { kind: 'year', date, raw: text } } };
+  }
+  return { ok: false, hint: { key: 'item.C3_datePartial' } };
+}
+
+/** The text cut at each correction ("non attendez", "no wait"); one piece when there is none. */
+function splitCorrections(text: string, deps: FlowDeps): string[] {
+  const markers = Object.values(deps.readers.lexicons).flatMap((l) => l.corrections ?? []).map(normalize).sort((a, b) => b.length - a.length);
+  const lower = text.toLowerCase();
+  const norm = normalize(text);
+  for (const m of markers) {
+    const at = ` ${norm} `.indexOf(` ${m} `);
+    if (at < 0) continue;
+    // Cut the original text at the same word position.
+    const before = norm.slice(0, at).split(' ').filter(Boolean).length;
+    const words = lower.split(/\s+/);
+    const cut = words.slice(0, before).join(' ');
+    const after = words.slice(before + m.split(' ').length).join(' ');
+    return after.trim() ? [cut, ...splitCorrections(after, deps)] : [cut];
+  }
+  return [text];
+}
+
+function yearOnly(prepared: string): DateAnswer | undefined {
+  const m = /\b(\d{4}|\d{2})\b/.exec(prepared);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return { year: n < 100 ? 2000 + n : n };
+}
+
+/** A French postcode (5 digits), a UK postcode ("SW1A 1AA") or an Irish Eircode ("D02 X285"). */
+function postcodeIn(raw: string, deps: FlowDeps): string | undefined {
+  // Said in words ("douze mille", "E C one A one B B"): digits, and letters spelt one by one joined.
+  let text = raw;
+  if (hasNumberWords(raw, deps.readers)) {
+    const spoken = words(normalize(raw));
+    const digit = (t: string) => deps.readers.compiled.map((c) => c.numberWords.get(t)).find((n) => n !== undefined && n < 10);
+    // Spelt out character by character ("E C one A one B B", "un deux zéro zéro zéro"): joined.
+    const oneByOne = spoken.every((t) => t.length === 1 || (digit(t) !== undefined && !['a', 'an'].includes(t)));
+    text = oneByOne ? spoken.map((t) => (t.length === 1 ? t : String(digit(t)))).join('') : withDigits(raw, deps.readers);
+  }
+  const upper = text.toUpperCase();
+  // Two postcodes given: not sure which, asked again.
+  if ((upper.match(/[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}/g) ?? []).length > 1 || (upper.match(/(?:^|\D)\d{5}(?!\d)/g) ?? []).length > 1) return undefined;
+  const fr = /(?:^|\D)(\d{2}\s?\d{3})(?:\D|$)/.exec(upper);
+  if (fr && (upper.match(/\d/g) ?? []).length <= 8) return fr[1]!.replace(/\s/g, '');
+  const uk = /(?:^|[^A-Z0-9])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?:[^A-Z0-9]|$)/.exec(upper);
+  if (uk) return `${uk[1]} ${uk[2]}`;
+  const eircode = /(?:^|[^A-Z0-9])([AC-FHKNPRTV-Y]\d{2}|D6W)\s*([0-9AC-FHKNPRTV-Y]{4})(?:[^A-Z0-9]|$)/.exec(upper);
+  if (eircode) return `${eircode[1]} ${eircode[2]}`;
+  return undefined;
+}
+
+function has(text: string, deps: FlowDeps, pick: (c: Readers['compiled'][number]) => Phrase[]): boolean {
+  const tokens = words(normalize(text));
+  return deps.readers.compiled.some((c) => findPhrases(tokens, pick(c), c.matcher).length > 0);
+}
+
+/** "elle a tout répété" / "deux sur trois" / "oui sauf le dernier": the whisper test in words. Any miss is a miss. */
+function readWhisper(text: string, deps: FlowDeps): boolean | undefined {
+  const prepared = withDigits(text.replace(/(\d)\s*\/\s*3/g, '$1 sur 3'), deps.readers);
+  const score = /\b(\d)\s*(?:sur|out of|of)\s*3\b/.exec(prepared);
+  if (score) return Number(score[1]) === 3;
+  // "elle a dit 5 2 8, j'avais chuchoté 5 2 8": two groups of three digits compared.
+  const groups = [...prepared.matchAll(/\b(\d)[\s,.-]*(\d)[\s,.-]*(\d)\b/g)].map((m) => `${m[1]}${m[2]}${m[3]}`);
+  if (groups.length === 2) return groups[0] === groups[1];
+  if (has(text, deps, (c) => c.whisper.wrong)) return false;
+  if (has(text, deps, (c) => c.whisper.right)) return true;
+  const read = readYesNo(text, 'consent', deps.readers);
+  return read === 'yes' ? true : read === 'no' ? false : undefined;
+}
+
+/**
+ * Who is answering, in words: a profession outweighs a relative, which outweighs "I help", then
+ * "me"; a phrase inside a longer one of another kind gives way to it ("aidant familial" is family).
+ */
+function readWho(text: string, deps: FlowDeps): Mode | undefined {
+  const tokens = words(normalize(text));
+  const hits: Array<{ kind: 'helper' | 'relative' | 'helperWeak' | 'self'; span: Span }> = [];
+  for (const c of deps.readers.compiled) {
+    const not = findPhrases(tokens, c.who.notRelative, c.matcher);
+    for (const kind of ['helper', 'relative', 'helperWeak', 'self'] as const) {
+      for (const span of findPhrases(tokens, c.who[kind], c.matcher)) {
+        if (kind === 'relative' && not.some((n) => overlaps(n, span))) continue;
+        hits.push({ kind, span });
+      }
+    }
+  }
+  const len = (x: Span) => x.end - x.start;
+  const kept = hits.filter((h) => !hits.some((o) => o.kind !== h.kind && o.span.start <= h.span.start && o.span.end >= h.span.end && len(o.span) > len(h.span)));
+  for (const kind of ['helper', 'relative', 'helperWeak', 'self'] as const) {
+    if (kept.some((h) => h.kind === kind)) return kind === 'helperWeak' ? 'helper' : kind;
+  }
+  return undefined;
 }

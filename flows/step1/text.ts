@@ -1,8 +1,25 @@
 /** Text helpers shared by every parser of the flow. Pure. */
 
-/** Lower case, no accents, apostrophes and punctuation turned into spaces, spaces folded. */
+const normalized = new Map<string, string>();
+
+/** Lower case, no accents, apostrophes and punctuation turned into spaces, spaces folded. Memoized: lexicon phrases come back often. */
 export function normalize(text: string): string {
+  let out = normalized.get(text);
+  if (out === undefined) {
+    out = normalizeOnce(text);
+    if (normalized.size > 20_000) normalized.clear();
+    normalized.set(text, out);
+  }
+  return out;
+}
+
+function normalizeOnce(text: string): string {
   return text
+    .replace(/[œŒ]/g, 'oe')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/[👍👌🆗]/gu, ' ok ')
+    .replace(/[✅✔]/gu, ' yes ')
+    .replace(/[👎❌]/gu, ' no ')
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -27,7 +44,8 @@ export function containsPhrase(text: string, phrases: readonly string[]): boolea
 }
 
 export function equalsPhrase(text: string, phrases: readonly string[]): boolean {
-  return phrases.some((p) => normalize(p) === text);
+  for (const p of phrases) if (normalize(p) === text) return true;
+  return false;
 }
 
 /** Edit distance where a swap of two neighbouring letters counts as one edit; stops once above `max`. */

@@ -1,41 +1,36 @@
 /** Types shared by the Step 1 flow, its scoring and the engine that runs it. */
 import type { DateAnswer } from './dates.js';
+import { INSTRUMENT, type Domain, type ItemId } from './instrument.js';
 
-export const QUESTIONNAIRE_VERSION = 'who-icope-step1-chat-1';
+export type { Domain, ItemId };
+export { DOMAINS } from './instrument.js';
+
+export const QUESTIONNAIRE_VERSION = INSTRUMENT.name;
 export const CONSENT_VERSION = 'consent-1';
 
 export type Mode = 'self' | 'relative' | 'helper';
-export type Domain = 'cognition' | 'mobility' | 'nutrition' | 'vision' | 'hearing' | 'mood';
-export const DOMAINS: readonly Domain[] = ['cognition', 'mobility', 'nutrition', 'vision', 'hearing', 'mood'];
 
-export type DetailStep = 'consent' | 'who' | 'person' | 'firstName' | 'birthYear' | 'postcode' | 'phone';
-export type ItemId =
-  | 'C2'
-  | 'C3_date'
-  | 'C3_day'
-  | 'C1'
-  | 'M1'
-  | 'M1_timer'
-  | 'N1'
-  | 'N2'
-  | 'N3'
-  | 'V1'
-  | 'H1'
-  | 'H2'
-  | 'P1'
-  | 'P2'
-  | 'C4';
-export type StepId = DetailStep | ItemId;
+/** Questions before the items: consent, who is answering, for whom, and the few details needed. */
+export type IntakeStep = 'consent' | 'who' | 'person' | 'firstName' | 'birthYear' | 'postcode';
+/** The chair rise in parts: timer running, the measured time confirmed, the time told instead. */
+export type ChairStep = 'M1_timer' | 'M1_confirm' | 'M1_manual';
+/** Asked after the last item when a callback will be needed and the channel gives no number. */
+export type ClosingStep = 'phone';
+export type StepId = IntakeStep | ItemId | ChairStep | ClosingStep;
+
+export type ChairResult = 'fast' | 'slow' | 'unable';
 
 /** A parsed answer, as stored in Answer.value. */
 export type AnswerValue =
   | { status: 'not_assessed' }
   | { status: 'skipped' } // an optional item the person chose not to answer
-  | { status: 'answered'; yes: boolean | null } // null: "I don't know"
-  | { status: 'answered'; date: DateAnswer }
+  /** null: "I don't know". `clarified`: a hedge first, then "rather yes / rather no". */
+  | { status: 'answered'; yes: boolean | null; clarified?: true }
+  /** `askedAgain`: the year was asked for once more. */
+  | { status: 'answered'; date: DateAnswer; askedAgain?: true }
   | { status: 'answered'; recalled: number; of: number }
-  | { status: 'answered'; chair: 'fast' | 'slow' | 'unable'; seconds?: number }
-  | { status: 'answered'; chair: 'timing' }
+  /** `how`: timed by the bot, a time typed, or a choice picked; `corrected`: the timed value was corrected. */
+  | { status: 'answered'; chair: ChairResult; seconds?: number; how: 'timer' | 'typed' | 'choice'; corrected?: true }
   | { status: 'answered'; whisper: boolean }
   | { status: 'answered'; weightKg: number }
   | { status: 'answered'; ready: true };
@@ -81,6 +76,8 @@ export interface ChoiceSpec {
   label: Part;
 }
 
+export type DangerKind = 'distress' | 'emergency';
+
 /** What the flow asks the engine to do, after it has committed the new state. */
 export type Effect =
   | { type: 'reply'; parts: Part[]; choices?: ChoiceSpec[]; ref?: string }
@@ -98,7 +95,9 @@ export type Effect =
       consentVersion: string;
       at: string;
     }
-  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null; phone?: string | null }
+  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null }
+  /** A number to call back: the person's (in a screening) or the contact's own. Updates open alerts. */
+  | { type: 'callbackPhone'; phone: string; personId?: string }
   | { type: 'answer'; screeningId: string; item: ItemId; raw: string | null; value: AnswerValue; askedAt: string; answeredAt: string }
   | {
       type: 'completed';
@@ -110,7 +109,7 @@ export type Effect =
       at: string;
     }
   | { type: 'abandoned'; screeningId: string; at: string }
-  | { type: 'urgent'; screeningId?: string; personId?: string; at: string }
+  | { type: 'urgent'; kind: DangerKind; screeningId?: string; personId?: string; at: string }
   /** Delete every person, screening and alert of this contact. */
   | { type: 'erase'; at: string }
   /** Remind again after the snooze delay. */
@@ -131,10 +130,16 @@ export type InputEvent = {
   /** A phone number the person shared with the channel's own button. */
   phone?: string;
   /**
-   * The channel gives no phone number and callbacks need one: ask for it when an alert is raised,
-   * with the channel's share-contact button ('button') or typed ('typed').
+   * The channel gives no phone number: ask for one when a callback is needed, with the channel's
+   * share-contact button ('button') or typed ('typed').
    */
   askPhone?: 'button' | 'typed';
+  /** A number to call back is already on file for this contact. */
+  phoneOnFile?: boolean;
+  /** The person's local team has coordinators to tell (false: nobody would call back). */
+  teamReachable?: boolean;
+  /** When the engine last started: a timer running across a restart cannot be trusted. */
+  engineStartedAt?: string;
   /** The persons this contact has screened before. */
   persons: KnownPerson[];
 };

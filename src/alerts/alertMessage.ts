@@ -1,18 +1,23 @@
 /** The message posted to coordinators for a new alert, in the coordinators' language. */
-import type { DomainResult, Mode, Reason } from '../../flows/step1/types.js';
+import type { DangerKind, Domain, DomainResult, Mode, Reason } from '../../flows/step1/types.js';
 import type { Locales } from '../i18n/index.js';
+
+export type Priority = 'urgent' | 'normal' | 'low';
 
 export interface AlertFacts {
   alertId: number;
   territoryName: string;
-  priority: 'normal' | 'urgent';
+  priority: Priority;
   firstName?: string | null;
   birthYear?: number | null;
   postcode?: string | null;
-  callback: string;
+  /** How to call back, or undefined when there is no way. */
+  callback?: string;
   mode?: Mode | null;
   flagged: DomainResult[];
-  distress: boolean;
+  /** Domains that could not be assessed. */
+  toComplete: Domain[];
+  danger?: DangerKind | null;
   unrouted?: boolean;
   /** Set on a re-post: when the alert was first raised. */
   repostSince?: Date;
@@ -27,24 +32,27 @@ export function ageText(locales: Locales, lang: string, since: Date, now: Date):
   return locales.text(lang, { key: 'coordinators.ageDays', vars: { count: Math.floor(hours / 24) } });
 }
 
+const TITLES: Record<Priority, string> = { urgent: 'coordinators.urgentAlert', normal: 'coordinators.newAlert', low: 'coordinators.lowAlert' };
+
 export function renderAlertMessage(locales: Locales, lang: string, a: AlertFacts): string {
   const t = (key: string, vars?: Record<string, string | number>) => locales.text(lang, { key, ...(vars ? { vars } : {}) });
   const reason = (r: Reason) => t(`reason.${r.code}`, r.vars);
   const age = a.birthYear ? t('coordinators.age', { count: a.now.getUTCFullYear() - a.birthYear }) : t('coordinators.ageUnknown');
   const lines = [
     ...(a.repostSince ? [t('coordinators.repost', { age: ageText(locales, lang, a.repostSince, a.now) })] : []),
-    t(a.priority === 'urgent' ? 'coordinators.urgentAlert' : 'coordinators.newAlert', { id: a.alertId, territory: a.territoryName }),
+    t(TITLES[a.priority], { id: a.alertId, territory: a.territoryName }),
     a.firstName ? t('coordinators.person', { name: a.firstName, age }) : t('coordinators.personNoName', { age }),
   ];
   if (a.postcode) lines.push(t('coordinators.postcode', { postcode: a.postcode }));
   if (a.unrouted) lines.push(t('coordinators.unrouted'));
-  lines.push(t('coordinators.callback', { how: a.callback }));
+  lines.push(a.callback ? t('coordinators.callback', { how: a.callback }) : t('coordinators.noCallback'));
   if (a.mode) lines.push(t('coordinators.answeredBy', { mode: t(`coordinators.mode.${a.mode}`) }));
-  if (a.distress) lines.push(t('coordinators.distress'));
+  if (a.danger) lines.push(t(`coordinators.${a.danger}`));
   if (a.flagged.length > 0) {
     lines.push(t('coordinators.domains'));
     for (const r of a.flagged) lines.push(t('coordinators.domainLine', { domain: t(`domain.${r.domain}`), reasons: r.reasons.map(reason).join(', ') }));
   }
+  if (a.toComplete.length > 0) lines.push(t('coordinators.toComplete', { domains: a.toComplete.map((d) => t(`domain.${d}`)).join(', ') }));
   lines.push(t('coordinators.howToTake', { id: a.alertId }));
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 /** Writes what one turn of the flow decided: records, alerts and outgoing messages, inside one transaction. */
 import type { Effect } from '../../flows/step1/types.js';
-import { postAlert, territoryLabel } from '../alerts/alertPosts.js';
+import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel } from '../alerts/alertPosts.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { Tx } from '../db/database.js';
 import type { Contact } from '../generated/prisma/client.js';
@@ -8,7 +8,7 @@ import type { Locales } from '../i18n/index.js';
 import { enqueue, enqueueDelete } from '../outbox/outbox.js';
 import { cancelReminders, scheduleInactivity, scheduleRescreen, type ReminderSettings } from '../reminders/reminders.js';
 import { formatDate } from '../reminders/schedule.js';
-import type { Renderer } from './render.js';
+import type { Place, Renderer } from './render.js';
 
 export interface EffectContext {
   tx: Tx;
@@ -41,7 +41,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
           address: ctx.contact.address,
           audience: 'contact',
           contactId: ctx.contact.id,
-          message: ctx.renderer.reply(lang, effect),
+          message: ctx.renderer.reply(lang, effect, await placeOf(ctx, effect, lang)),
           ...(effect.ref ? { ref: effect.ref } : {}),
           notBefore: ctx.now,
           priority: ctx.priority,
@@ -62,7 +62,13 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         await ctx.tx.person.update({ where: { id: personId }, data: fields });
         break;
       }
-      case 'answer':
+      case 'callbackPhone':
+        await recordPhone(ctx, effect);
+        break;
+      case 'answer': {
+        // A finished screening is never answered again (the flow guarantees it; this makes sure).
+        const open = await ctx.tx.screening.count({ where: { id: effect.screeningId, status: { not: 'completed' } } });
+        if (open === 0) break;
         await ctx.tx.answer.create({
           data: {
             screeningId: effect.screeningId,
@@ -74,6 +80,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
           },
         });
         break;
+      }
       case 'completed':
         await complete(ctx, effect, lang, key);
         break;
@@ -142,17 +149,30 @@ async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Pr
   });
 }
 
-/** The person asked for everything to be forgotten: persons, screenings, answers, results and alerts. */
+/**
+ * The person asked for everything to be forgotten: persons, screenings, answers, results, alerts,
+ * reminders, their callback number, and the text of every message sent to them or about them. The
+ * coordinators' groups are told which alerts were withdrawn, with no detail.
+ */
 async function erase(ctx: EffectContext): Promise<void> {
   const contactId = ctx.contact.id;
+  const alerts = await ctx.tx.alert.findMany({ where: { contactId }, select: { id: true, territoryId: true } });
+  for (const alert of alerts) await postWithdrawal(ctx.tx, postDeps(ctx), alert, ctx.keyPrefix, ctx.now);
   await ctx.tx.alert.deleteMany({ where: { contactId } });
   await ctx.tx.screening.deleteMany({ where: { contactId } });
   await ctx.tx.person.deleteMany({ where: { contactId } });
-  // Messages not yet sent may quote their answers: they go too.
-  await ctx.tx.outboxMessage.updateMany({ where: { contactId, status: 'pending' }, data: { status: 'dropped', lastError: 'erased on request' } });
+  await ctx.tx.reminder.deleteMany({ where: { contactId } });
+  await ctx.tx.contact.update({ where: { id: contactId }, data: { phone: null } });
+  // Sent or not, every text to them or about them goes; unsent ones are not sent.
+  const redacted = JSON.stringify({ text: '' });
+  const mine = { OR: [{ contactId }, { aboutContactId: contactId }] };
+  await ctx.tx.outboxMessage.updateMany({ where: { ...mine, status: { in: ['pending', 'sending'] } }, data: { status: 'dropped', lastError: 'erased on request' } });
+  await ctx.tx.outboxMessage.updateMany({ where: mine, data: { payload: redacted } });
 }
 
 async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, key: string): Promise<void> {
+  const already = await ctx.tx.screening.findUnique({ where: { id: e.screeningId }, select: { status: true } });
+  if (!already || already.status === 'completed') return; // completed once only
   const screening = await ctx.tx.screening.update({
     where: { id: e.screeningId },
     data: { status: 'completed', completedAt: new Date(e.at), weightKg: e.weightKg ?? null },
@@ -188,6 +208,7 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       forSomeoneElse: screening.mode !== 'self',
       territoryName: territoryLabel(deps, territory, lang, false),
       hasCoordinators: territory.targets.length > 0,
+      canBeCalled: canBeCalled(ctx.contact, screening.person),
       ...(territory.phone ? { territoryPhone: territory.phone } : {}),
       moodFlagged: e.moodFlagged,
       nextDate: formatDate(nextDueAt, lang, timeZone),
@@ -195,24 +216,55 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     notBefore: ctx.now,
   });
   const flagged = e.results.filter((r) => r.status === 'alert');
-  if (flagged.length === 0) return;
+  const toComplete = e.results.filter((r) => r.status === 'not_assessed');
+  // Domains that could not be assessed reach coordinators too: alone, as a low-priority alert.
+  if (flagged.length === 0 && toComplete.length === 0) return;
   const existing = await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } });
-  const domains = JSON.stringify(flagged.map((r) => r.domain));
+  const fields = { domains: JSON.stringify(flagged.map((r) => r.domain)), toComplete: JSON.stringify(toComplete.map((r) => r.domain)) };
   const alert = existing
-    ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { domains } })
+    ? await ctx.tx.alert.update({ where: { id: existing.id }, data: fields })
     : await ctx.tx.alert.create({
         data: {
           contactId: ctx.contact.id,
           personId: e.personId,
           screeningId: e.screeningId,
-          domains,
-          priority: 'normal',
+          ...fields,
+          priority: flagged.length > 0 ? 'normal' : 'low',
+          callbackPhone: callbackNumber(ctx.contact, screening.person),
           territoryId: territory.id,
           unrouted: territory.unrouted ?? false,
           createdAt: ctx.now,
         },
       });
   await postAlert(ctx.tx, deps, alert.id, existing ? 'domains' : 'new', ctx.now);
+}
+
+/** A number the person gave to be called back on (the person's, else the contact's own). */
+function callbackNumber(contact: Contact, person: { phone: string | null } | null | undefined): string | null {
+  return person?.phone ?? contact.phone ?? null;
+}
+
+/** A callback number was given: kept, and added to the open alerts that had none (coordinators told). */
+async function recordPhone(ctx: EffectContext, e: Of<'callbackPhone'>): Promise<void> {
+  if (e.personId) await ctx.tx.person.update({ where: { id: e.personId }, data: { phone: e.phone } });
+  else await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { phone: e.phone } });
+  const open = await ctx.tx.alert.findMany({ where: { contactId: ctx.contact.id, status: { not: 'closed' }, callbackPhone: null } });
+  for (const alert of open) {
+    await ctx.tx.alert.update({ where: { id: alert.id }, data: { callbackPhone: e.phone } });
+    await postPhoneUpdate(ctx.tx, postDeps(ctx), alert.id, ctx.now);
+  }
+}
+
+/** The person's local team, looked up only for the texts that name it. */
+async function placeOf(ctx: EffectContext, reply: Of<'reply'>, lang: string): Promise<Place | undefined> {
+  if (!reply.parts.some((p) => p.key.startsWith('safety.'))) return undefined;
+  const person = await ctx.tx.person.findFirst({ where: { contactId: ctx.contact.id, postcode: { not: null } }, orderBy: { updatedAt: 'desc' } });
+  const territory = ctx.router.route(person?.postcode);
+  return {
+    name: territoryLabel(postDeps(ctx), territory, lang, false),
+    ...(territory.phone ? { phone: territory.phone } : {}),
+    hasTeam: territory.targets.length > 0,
+  };
 }
 
 function postDeps(ctx: EffectContext) {
@@ -224,16 +276,24 @@ function postDeps(ctx: EffectContext) {
   };
 }
 
+/**
+ * Words of danger: one open urgent alert per screening (or per contact outside a screening). A
+ * physical emergency after words of distress is told again: the category changed.
+ */
 async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
   const open = { status: { not: 'closed' } };
   const existing = e.screeningId
     ? await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } })
     : await ctx.tx.alert.findFirst({ where: { contactId: ctx.contact.id, screeningId: null, priority: 'urgent', ...open } });
-  if (existing && existing.priority === 'urgent' && existing.status !== 'closed') return; // coordinators already know
+  const known = existing && existing.priority === 'urgent' && existing.status !== 'closed';
+  if (known && (existing.danger === e.kind || existing.danger === 'emergency')) return; // coordinators already know
   const person = e.personId ? await ctx.tx.person.findUnique({ where: { id: e.personId } }) : null;
   const territory = ctx.router.route(person?.postcode);
   const alert = existing
-    ? await ctx.tx.alert.update({ where: { id: existing.id }, data: { priority: 'urgent', status: 'new', closedAt: null, closedBy: null, outcome: null } })
+    ? await ctx.tx.alert.update({
+        where: { id: existing.id },
+        data: { priority: 'urgent', danger: e.kind, status: 'new', closedAt: null, closedBy: null, outcome: null },
+      })
     : await ctx.tx.alert.create({
         data: {
           contactId: ctx.contact.id,
@@ -241,10 +301,17 @@ async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
           screeningId: e.screeningId ?? null,
           domains: JSON.stringify([]),
           priority: 'urgent',
+          danger: e.kind,
+          callbackPhone: callbackNumber(ctx.contact, person),
           territoryId: territory.id,
           unrouted: territory.unrouted ?? false,
           createdAt: ctx.now,
         },
       });
   await postAlert(ctx.tx, postDeps(ctx), alert.id, 'urgent', ctx.now);
+}
+
+/** Whether coordinators have a way to call: a number given, or a channel that shows one. */
+function canBeCalled(contact: Contact, person: { phone: string | null } | null | undefined): boolean {
+  return !!callbackNumber(contact, person) || channelShowsNumber(contact.channel, contact.address);
 }

@@ -35,8 +35,10 @@ export interface EngineDeps {
   coordinatorLanguage: string;
   territoryName?: string;
   reminders: ReminderSettings;
-  /** How to ask for a phone number when an alert is raised on this channel, if at all. */
-  askPhone: (channel: string) => 'button' | 'typed' | undefined;
+  /** How to ask for a phone number when a callback is needed on this channel and address, if at all. */
+  askPhone: (channel: string, address: string) => 'button' | 'typed' | undefined;
+  /** When this engine started: a chair-rise timer running across a restart is not trusted. */
+  startedAt: () => Date;
   /** Called after each commit that may have queued messages. */
   onCommitted: () => void;
 }
@@ -120,16 +122,22 @@ export class Engine {
         await d.desk.handle(tx, message, contact.id);
         return 'processed';
       }
+      const persons = await knownPersons(tx, contact.id);
+      const askPhone = d.askPhone(message.channel, message.address);
+      const postcode = persons.find((p) => p.postcode)?.postcode;
       const event: InputEvent = {
         type: 'INPUT',
         newIds: { screening: d.newId(), person: d.newId() },
         at: message.receivedAt.toISOString(),
-        persons: await knownPersons(tx, contact.id),
-        ...(message.content.kind === 'text' ? { text: message.content.text } : {}),
+        persons,
+        ...(message.content.kind === 'text' ? { text: wellFormed(message.content.text) } : {}),
         ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
         ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
         ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
-        ...(d.askPhone(message.channel) ? { askPhone: d.askPhone(message.channel) } : {}),
+        ...(askPhone ? { askPhone } : {}),
+        phoneOnFile: !!contact.phone || persons.some((p) => p.phone),
+        teamReachable: d.router.route(postcode).targets.length > 0,
+        engineStartedAt: d.startedAt().toISOString(),
       };
       // They answered: the one retry of a reminder is not needed any more.
       await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
@@ -229,6 +237,11 @@ export class Engine {
     });
     this.d.onCommitted();
   }
+}
+
+/** Lone UTF-16 surrogates (a cut emoji) replaced, so that the text can be stored and read back. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Messages and timers of one contact take turns on this key. */

@@ -6,12 +6,21 @@ import type { Locales } from '../i18n/index.js';
 
 type Reply = Extract<Effect, { type: 'reply' }>;
 
+/** The person's local team, for sentences that give its name or phone. */
+export interface Place {
+  name: string;
+  phone?: string;
+  hasTeam: boolean;
+}
+
 export interface SummaryInput {
   results: DomainResult[];
   firstName?: string | null;
   forSomeoneElse: boolean;
   territoryName: string;
   hasCoordinators: boolean;
+  /** Coordinators have a way to call: a number was given, or the channel shows one. */
+  canBeCalled: boolean;
   territoryPhone?: string;
   moodFlagged: boolean;
   /** When the next Step 1 is due, already formatted. */
@@ -24,20 +33,32 @@ export class Renderer {
     private readonly supportLines: readonly SupportLine[],
   ) {}
 
-  text(lang: string, part: Part): string {
-    const vars = part.key.startsWith('safety.') ? { lines: this.lines(lang), ...part.vars } : part.vars;
-    return this.locales.text(lang, { key: part.key, ...(vars ? { vars } : {}) });
+  /**
+   * One part in `lang`. Every text may name the support lines ({{lines}}), the emergency numbers
+   * ({{emergency}}) and the person's local team ({{territoryLine}}): numbers come from configuration.
+   */
+  text(lang: string, part: Part, place?: Place): string {
+    const territoryLine = place?.phone ? `\n${this.locales.text(lang, { key: 'safety.territoryPhone', vars: { territory: place.name, phone: place.phone } })}` : '';
+    const vars = { lines: this.lines(lang), emergency: this.emergency(lang), territoryLine, ...part.vars };
+    return this.locales.text(lang, { key: part.key, vars });
   }
 
-  reply(lang: string, reply: Reply): OutgoingMessage {
+  reply(lang: string, reply: Reply, place?: Place): OutgoingMessage {
     const choices = reply.choices ?? [];
-    if (choices.length === 0) return { text: reply.parts.map((p) => this.text(lang, p)).join('\n\n') };
+    const text = reply.parts.map((p) => this.text(lang, p, place)).join('\n\n');
+    if (choices.length === 0) return { text };
     const numbers = new Intl.ListFormat(lang, { type: 'disjunction' }).format(choices.map((_, i) => String(i + 1)));
     return {
-      text: reply.parts.map((p) => this.text(lang, p)).join('\n\n'),
+      text,
       choices: choices.map((c) => ({ id: c.id, label: this.text(lang, c.label) })),
       choicesHint: this.locales.text(lang, { key: 'common.replyWith', vars: { numbers } }),
     };
+  }
+
+  /** The emergency numbers of the configured country, as a sentence fragment: "15 ou le 112". */
+  emergency(lang: string): string {
+    const numbers = this.supportLines.filter((l) => l.label.startsWith('emergency')).map((l) => l.number);
+    return this.locales.text(lang, { key: 'safety.emergencyNumbers', vars: { first: numbers[0] ?? '112', rest: numbers.slice(1).join(', '), count: numbers.length } });
   }
 
   /** The support numbers, one per line, in the configured country. */
@@ -64,10 +85,14 @@ export class Renderer {
     const flagged = input.results.filter((r) => r.status === 'alert');
     if (flagged.length > 0) {
       out.push([t('summary.tipsTitle'), ...flagged.map((r) => `• ${t(`summary.tip.${r.domain}`)}`)].join('\n'));
-      out.push(input.hasCoordinators ? t('summary.nextCall', { territory: input.territoryName }) : t('summary.nextDoctor'));
-      if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
+      // Promise a call only when the team exists and has a way to call.
+      if (input.hasCoordinators && input.canBeCalled) {
+        out.push(t('summary.nextCall', { territory: input.territoryName }));
+        if (input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
+      } else if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callThem', { territory: input.territoryName, phone: input.territoryPhone }));
+      else out.push(t('summary.nextDoctor'));
     } else if (input.results.some((r) => r.status === 'not_assessed')) {
-      out.push(t('summary.notAssessedAdvice'));
+      out.push(input.hasCoordinators && input.canBeCalled ? t('summary.toComplete', { territory: input.territoryName }) : t('summary.notAssessedAdvice'));
     } else {
       out.push(t('summary.allGood'));
     }

@@ -9,6 +9,8 @@ export interface NewOutboxMessage {
   address: string;
   audience: 'contact' | 'coordinators';
   contactId?: string;
+  /** For messages to coordinators: the contact they are about, so that erasing them erases these too. */
+  aboutContactId?: string;
   message: OutgoingMessage;
   ref?: string;
   /** When it may be sent: the app's clock, not the database's. */
@@ -27,6 +29,7 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
       address: m.address,
       audience: m.audience,
       contactId: m.contactId ?? null,
+      aboutContactId: m.aboutContactId ?? null,
       payload: JSON.stringify(m.message),
       ref: m.ref ?? null,
       hasChoices: (m.message.choices?.length ?? 0) > 0,

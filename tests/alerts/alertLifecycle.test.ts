@@ -32,11 +32,13 @@ async function flagged(postcode: string, address = 'user-1') {
   script[5] = postcode;
   script[14] = 'oui'; // V1
   for (const line of script) await h.say(line, address);
+  // The channel gives no number: the callback number is asked before the summary.
+  if (h.last(address).includes('numéro de téléphone')) await h.say('06 12 34 56 78', address);
 }
 
 describe('alert lifecycle', () => {
   it('goes to the group of the territory of the postcode, with what the coordinators need', async () => {
-    h = await Harness.create({ router: routerOnTest });
+    h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('31400');
     expect(h.channel.to(NORD)).toEqual([]);
     const [post] = h.channel.to(SUD).map((s) => s.message.text);
@@ -44,11 +46,24 @@ describe('alert lifecycle', () => {
     expect(post).toContain('Personne : Jeanne, 79 ans');
     expect(post).toContain('Vue : difficultés de vue');
     expect(post).toContain('/pris 1');
+    expect(post).toContain('Rappeler : 0612345678');
     expect(h.last()).toContain('Quelqu\'un de CPTS Sud vous appellera');
   });
 
+  it('never promises a call when no number was given: the territory\'s phone instead', async () => {
+    h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
+    const script = [...FR_NORMAL];
+    script[5] = '31200';
+    script[14] = 'oui';
+    for (const line of script) await h.say(line);
+    await h.say('non merci');
+    expect(h.last()).not.toContain('vous appellera');
+    expect(h.last()).toContain('Vous pouvez appeler l\'équipe de CPTS Nord au 05 61 00 00 01');
+    expect(h.channel.to(NORD)[0]!.message.text).toContain('pas de rappel possible');
+  });
+
   it('an unknown postcode goes to the default territory, marked as unrouted', async () => {
-    h = await Harness.create({ router: routerOnTest });
+    h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('75011');
     const [post] = h.channel.to(NORD).map((s) => s.message.text);
     expect(post).toContain('hors des territoires connus');
@@ -56,7 +71,7 @@ describe('alert lifecycle', () => {
   });
 
   it('take, already taken, close, open list — only from the territory\'s own group', async () => {
-    h = await Harness.create({ router: routerOnTest });
+    h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('31200');
     expect(await h.group('/pris 1', SUD, 'stranger')).toEqual(['Je ne trouve pas d\'alerte n°1 pour ce territoire.']);
     expect(await h.group('/pris 1', NORD, 'nurse-1', { senderName: 'Claire' })).toEqual(['✅ Alerte n°1 prise en charge par Claire.']);
@@ -72,7 +87,7 @@ describe('alert lifecycle', () => {
   });
 
   it('replying "pris" to the alert message takes it', async () => {
-    h = await Harness.create({ router: routerOnTest });
+    h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('31200');
     const post = h.channel.to(NORD)[0]!;
     expect(await h.group('pris', NORD, 'nurse-3', { senderName: 'Inès', quotedId: post.externalId })).toEqual(['✅ Alerte n°1 prise en charge par Inès.']);

@@ -31,7 +31,7 @@ describe('engine: a whole screening', () => {
     expect(summary).toContain('Mémoire : tout va bien');
     expect(summary).toContain('Tout va bien : continuez comme ça !');
     const s = await dbState(h);
-    expect(s.screenings).toEqual([{ status: 'completed', kind: 'initial', mode: 'self', questionnaireVersion: 'who-icope-step1-chat-1' }]);
+    expect(s.screenings).toEqual([{ status: 'completed', kind: 'initial', mode: 'self', questionnaireVersion: 'who-icope-step1-chat-2' }]);
     expect(s.persons).toEqual([{ firstName: 'Jeanne', birthYear: 1947, postcode: '31000', consentVersion: 'consent-1' }]);
     expect(s.results.map((r) => r.status)).toEqual(Array(6).fill('normal'));
     expect(s.answers.map((a) => a.item)).toEqual(['C2', 'C3_date', 'C3_day', 'C1', 'M1', 'N1', 'N2', 'N3', 'V1', 'H1', 'P1', 'P2', 'C4']);

@@ -56,16 +56,25 @@ describe('locales', () => {
 
 describe('keys built at run time', () => {
   const { i18n } = loadLocales();
-  const deps = { lexicons: loadLocales().lexicons, labelOf: loadLocales().text, languages };
   const exists = (key: string) => languages.every((lng) => i18n.exists(key, { lng, fallbackLng: false }));
 
   it('every step has its prompt, help and choice labels, for each mode', async () => {
     const { STEP_ORDER, promptFor, helpFor, choicesFor } = await import('../../flows/step1/steps.js');
     for (const mode of ['self', 'relative', 'helper'] as const) {
-      const ctx = { lang: 'fr', consented: true, mode, persons: [], answers: {} };
-      for (const step of STEP_ORDER) {
-        for (const part of [...promptFor(step, ctx), helpFor(step), ...(choicesFor(step, ctx, deps) ?? []).map((c) => c.label)]) {
-          expect(exists(part.key), `${mode} ${step}: ${part.key}`).toBe(true);
+      const base = { lang: 'fr', timeZone: 'Europe/Paris', consented: true, mode, persons: [], answers: {} };
+      const variants = [
+        base,
+        { ...base, pending: { kind: 'clarify' as const, raw: '' } },
+        { ...base, pending: { kind: 'year' as const, date: {}, raw: '' } },
+        { ...base, timer: { startedAt: '', seconds: 2 } },
+        { ...base, timer: { startedAt: '', unreliable: true as const } },
+        { ...base, phoneButton: true },
+      ];
+      for (const ctx of variants) {
+        for (const step of STEP_ORDER) {
+          for (const part of [...promptFor(step, ctx), helpFor(step, ctx), ...(choicesFor(step, ctx) ?? []).map((c) => c.label)]) {
+            expect(exists(part.key), `${mode} ${step}: ${part.key}`).toBe(true);
+          }
         }
       }
     }

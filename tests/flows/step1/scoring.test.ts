@@ -13,7 +13,7 @@ function normalAnswers(): Partial<Record<ItemId, RecordedAnswer>> {
     C3_date: rec({ status: 'answered', date: { day: 22, month: 11, year: 2026 } }),
     C3_day: rec({ status: 'answered', date: { weekday: 0 } }),
     C4: rec({ status: 'answered', recalled: 3, of: 3 }),
-    M1: rec({ status: 'answered', chair: 'fast', seconds: 9.5 }),
+    M1: rec({ status: 'answered', chair: 'fast', seconds: 9.5, how: 'timer' }),
     N1: yes(false),
     N2: yes(false),
     N3: rec({ status: 'answered', weightKg: 70 }),
@@ -67,12 +67,12 @@ describe('scoreScreening', () => {
       [{ chair: 'slow' }, 'chair_slow_reported'],
       [{ chair: 'unable' }, 'chair_unable'],
     ] as const)('alerts on %o', (v, code) => {
-      const r = score({ M1: rec({ status: 'answered', ...v }) });
+      const r = score({ M1: rec({ status: 'answered', how: 'choice', ...v }) });
       expect(r.mobility).toMatchObject({ status: 'alert', reasons: [{ code }] });
     });
 
     it('13.9 s is normal', () => {
-      expect(score({ M1: rec({ status: 'answered', chair: 'fast', seconds: 13.9 }) }).mobility.status).toBe('normal');
+      expect(score({ M1: rec({ status: 'answered', chair: 'fast', seconds: 13.9, how: 'typed' }) }).mobility.status).toBe('normal');
     });
 
     it('not assessed when skipped', () => {
@@ -112,6 +112,22 @@ describe('scoreScreening', () => {
       expect(score({ H2: undefined }, { whisperOffered: false }).hearing.status).toBe('normal');
       expect(score({ H2: undefined }, { whisperOffered: true }).hearing.status).toBe('not_assessed');
     });
+  });
+
+  it('a date still without its year once asked again counts as not known (an alert), not as not assessed', () => {
+    const r = score({ C3_date: rec({ status: 'answered', date: { day: 22, month: 11 }, askedAgain: true }) });
+    expect(r.cognition).toMatchObject({ status: 'alert', reasons: [{ code: 'date_incomplete' }] });
+  });
+
+  it('follows the instrument: every deciding item of every domain, when missing, makes its domain not assessed', async () => {
+    const { INSTRUMENT } = await import('../../../flows/step1/instrument.js');
+    for (const rules of INSTRUMENT.rules) {
+      for (const rule of rules.alertWhen) {
+        if (rule.when === 'weightDropAtLeastKg') continue; // compares with a previous weight: optional
+        const r = scoreScreening({ answers: { ...normalAnswers(), [rule.item]: NA }, timeZone: 'Europe/Paris', whisperOffered: true });
+        expect(r.find((x) => x.domain === rules.domain)!.status, `${rules.domain} without ${rule.item}`).toBe('not_assessed');
+      }
+    }
   });
 
   it('mood alerts on either question', () => {

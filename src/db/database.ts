@@ -21,6 +21,8 @@ export class Database {
     await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
     await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
     await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    // Deleted rows are overwritten, so that erased answers do not linger in free pages.
+    await prisma.$queryRawUnsafe('PRAGMA secure_delete = ON');
     return new Database(prisma);
   }
 

@@ -120,6 +120,24 @@ describe('Telegram end to end', () => {
     expect(t.texts(chat).length).toBe(before + 1);
   });
 
+  it('words of distress: support numbers, the share-number button at once, the number added to the urgent alert', async () => {
+    const chat = 404;
+    await t.say(chat, 'bonjour');
+    await t.press(chat, "Oui, c'est d'accord");
+    await t.say(chat, "j'en ai marre de vivre");
+    const reply = t.last(chat).message;
+    expect(reply.text).toContain('3114');
+    expect(reply.reply_markup).toMatchObject({ keyboard: [[{ text: '📱 Partager mon numéro', request_contact: true }], [{ text: 'Non merci' }]] });
+    await t.sendRaw(chat, { contact: { phone_number: '+33698765432', first_name: 'X', user_id: chat } });
+    expect(t.last(chat).message.text).toContain('continuer les questions');
+    const alert = await db().read((d) => d.alert.findFirstOrThrow({ where: { contact: { address: String(chat) } } }));
+    expect(alert).toMatchObject({ priority: 'urgent', danger: 'distress', callbackPhone: '+33698765432' });
+    expect(t.texts(COORDINATOR_CHAT).join('\n')).toContain('numéro de rappel reçu : +33698765432');
+    // "Continuer": back where the person was, the "who is answering" question.
+    await t.press(chat, 'Continuer les questions');
+    expect(t.last(chat).message.text).toContain('Qui répond aux questions ?');
+  });
+
   it('a user who blocked the bot is marked blocked, and what was queued for them is dropped', async () => {
     const chat = 303;
     t.blocked.add(String(chat));

@@ -112,6 +112,23 @@ describe('WhatsApp channel', () => {
     expect(group[0]).toContain('Rappeler : WhatsApp +33612345678');
   });
 
+  it('words of danger: the number WhatsApp shows is the callback; a …@lid sender is asked for one', async () => {
+    s = new Setup();
+    await s.start();
+    await s.say('bonjour');
+    await s.say('au secours je suis tombée et je ne peux pas me relever');
+    const reply = s.sentTo(PERSON).at(-1)!;
+    expect(reply).toContain('appelez tout de suite le 15 ou le 112');
+    expect(reply).not.toContain('numéro de téléphone');
+    expect(s.sentTo(COORD).at(-1)).toContain('Rappeler : WhatsApp +33612345678');
+    const LID = '123456789012345@lid';
+    await s.say('bonjour', LID);
+    await s.say('je veux en finir avec la vie', LID);
+    expect(s.sentTo(LID).at(-1)).toContain('écrire votre numéro de téléphone');
+    await s.say('06 11 22 33 44', LID);
+    expect(s.sentTo(COORD).at(-1)).toContain('numéro de rappel reçu : 0611223344');
+  });
+
   it('voice notes, images, stickers get a kind note and the question again; statuses, own messages and other groups are ignored', async () => {
     s = new Setup();
     await s.start();

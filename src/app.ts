@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): App {
       return channel === 'telegram' ? 'button' : 'typed';
     },
     startedAt: () => (startedAt ??= clock()),
+    callbacksEnabled: config.CALLBACK_PHONE === 'ask',
     onCommitted: () => dispatcher.kick(),
   });
   const reminders = new ReminderScheduler({

@@ -2,12 +2,14 @@
  * What each turn of the conversation does: pure functions from (context, event) to a context patch
  * and the effects the engine performs. The machine in step1Machine.ts decides which one applies.
  */
+import { findPhrases } from './phrases.js';
 import { readDanger, type Danger } from './reading/danger.js';
+import { normalize, words } from './text.js';
 import { isMoodFlagged, scoreScreening } from './scoring.js';
 import type { FlowDeps, Parsed, ScreeningState, StepContext } from './steps.js';
-import { choicesFor, firstStep, helpFor, isItem, isOptional, itemOfStep, nextStep, parseStep, progress, promptFor } from './steps.js';
-import type { ChoiceSpec, DangerKind, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
-import { CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
+import { choicesFor, firstStep, helpFor, isItem, isOptional, itemOfStep, nameOf, nextStep, parseStep, progress, promptFor, SHORT_FORMS } from './steps.js';
+import type { ChoiceSpec, Clarity, DangerKind, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
+import { CLARITY, CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
 
 /** The states a person can come back to after an interruption (danger, pause, language, erase). */
 export type Resumable = 'idle' | 'asking' | 'finished' | 'reminded' | 'declined';
@@ -28,6 +30,8 @@ export interface Step1Context extends StepContext {
   safety?: { kind: DangerKind; askingPhone: boolean };
   /** The current screening was completed: nothing more is recorded for it. */
   completed?: true;
+  /** After the summary: "how was it?", then (someone else typing) "another person?". */
+  after?: 'feedback' | 'another';
 }
 
 export interface Outcome {
@@ -59,6 +63,9 @@ export function initialContext(input: { lang: string; timeZone: string }): Step1
     phoneButton: undefined,
     safety: undefined,
     completed: undefined,
+    after: undefined,
+    helper: undefined,
+    phoneFor: undefined,
   };
 }
 
@@ -71,7 +78,8 @@ export function question(ctx: Step1Context, step: StepId, notices: Part[] = [], 
   const p = progress(step, ctx);
   const parts: Part[] = [...notices];
   if (p) parts.push({ key: 'common.progress', vars: p });
-  parts.push(...promptFor(step, ctx));
+  // Asked again after a miss: the short form of a long question.
+  parts.push(...promptFor(step, ctx, misses > 0 && SHORT_FORMS[step] === true));
   let choices = choicesFor(step, ctx);
   if (misses >= MISSES_BEFORE_SKIP && canSkip({ ...ctx, step, misses })) {
     parts.push({ key: 'common.skipOffer' });
@@ -89,19 +97,29 @@ function askOutcome(ctx: Step1Context, step: StepId, at: string, notices: Part[]
   return { patch: { step, misses: 0, askedAt: at, pending: undefined }, effects };
 }
 
-const FRESH = { answers: {}, trail: [], screening: undefined, mode: undefined, timer: undefined, pending: undefined, completed: undefined, safety: undefined, returnTo: undefined };
+const FRESH = {
+  answers: {}, trail: [], screening: undefined, mode: undefined, timer: undefined, pending: undefined, completed: undefined, safety: undefined,
+  returnTo: undefined, after: undefined, phoneFor: undefined,
+};
+
+/** What the chat account said before about itself as a helper; the screening day starts afresh. */
+function helperOf(ev: InputEvent): Step1Context['helper'] {
+  return ev.helper?.kind || ev.helper?.lastPlace ? { ...(ev.helper.kind ? { kind: ev.helper.kind } : {}), ...(ev.helper.lastPlace ? { lastPlace: ev.helper.lastPlace } : {}) } : undefined;
+}
 
 /** Fresh conversation start, after a greeting: consent if needed, else "who is answering". */
 export function begin(ctx: Step1Context, ev: InputEvent, greeting: Part): Outcome {
   const consented = ctx.consented || ev.persons.some((p) => p.consentVersion === CONSENT_VERSION);
-  const base: Step1Context = { ...ctx, ...FRESH, consented, persons: ev.persons };
+  const helper = helperOf(ev);
+  const base: Step1Context = { ...ctx, ...FRESH, consented, persons: ev.persons, helper };
   const step = firstStep(base);
   const out = askOutcome(base, step, ev.at, [greeting, { key: 'flow.notLive' }]);
-  return { patch: { ...FRESH, ...out.patch, consented, persons: ev.persons }, effects: out.effects };
+  return { patch: { ...FRESH, ...out.patch, consented, persons: ev.persons, helper }, effects: out.effects };
 }
 
+/** "Welcome" to someone new; a plain "hello" to someone known ("welcome back" waits until we know for whom). */
 export function greetingFor(ev: InputEvent): Part {
-  return { key: ev.persons.some((p) => p.completedScreenings > 0) ? 'flow.followUpWelcome' : 'flow.welcome' };
+  return { key: ev.persons.length > 0 ? 'flow.hello' : 'flow.welcome' };
 }
 
 export function repeat(ctx: Step1Context, notices: Part[] = []): Outcome {
@@ -134,7 +152,7 @@ export function isUnreadable(ev: InputEvent): boolean {
 }
 
 /** Consent and who-is-answering decide what follows: they cannot be skipped. */
-const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'person', 'phone', 'M1_timer', 'M1_confirm'];
+const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'helperKind', 'person', 'personConsent', 'phoneWhose', 'phone', 'M1_timer', 'M1_confirm'];
 
 export function canSkip(ctx: Step1Context): boolean {
   if (NEVER_SKIPPED.includes(ctx.step)) return false;
@@ -167,7 +185,10 @@ function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, perso
     ...(known?.firstName ? { firstName: known.firstName } : {}),
     ...(known?.lastWeightKg !== undefined ? { previousWeightKg: known.lastWeightKg } : {}),
     phoneKnown: !!known?.phone,
+    // Someone screened by another person gives their own consent, once (confirmed by the one typing).
+    consented: ctx.mode === 'self' || (!!known && known.consentVersion === CONSENT_VERSION && !!known.consentBy),
   };
+  const helper = ctx.mode === 'helper' ? ctx.helper : undefined;
   return {
     screening,
     effect: {
@@ -181,8 +202,19 @@ function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, perso
       questionnaireVersion: QUESTIONNAIRE_VERSION,
       consentVersion: CONSENT_VERSION,
       at: ev.at,
+      ...(helper?.kind ? { helperKind: helper.kind } : {}),
+      ...(helper && helper.place !== undefined ? { place: helper.place } : {}),
+      ...(helper?.sessionId ? { sessionId: helper.sessionId } : {}),
     },
   };
+}
+
+/** The person screened: the one typing (self mode: the one already known as such), or someone chosen. */
+function screenFor(next: Step1Context, ev: InputEvent, deps: FlowDeps, personId: string | null, effects: Effect[], notices: Part[]): void {
+  const s = startScreening(next, ev, deps, personId);
+  next.screening = s.screening;
+  effects.push(s.effect);
+  if (s.screening.kind === 'follow_up') notices.push({ key: 'flow.followUpWelcome', vars: { name: s.screening.firstName ?? '' } });
 }
 
 /** A reply that answers the current step: record it and ask the next one (or finish). */
@@ -206,22 +238,54 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
       break;
     case 'who':
       next.mode = v.mode;
-      if (ctx.persons.length === 0) {
-        const s = startScreening(next, ev, deps, null);
-        next.screening = s.screening;
-        effects.push(s.effect);
+      if (v.mode === 'self') {
+        // Self mode: the person already known as "me", or a new one; never "for whom?".
+        screenFor(next, ev, deps, ctx.persons.find((p) => p.self)?.id ?? null, effects, notices);
+      } else if (v.mode === 'relative' && !ctx.persons.some((p) => !p.self)) {
+        screenFor(next, ev, deps, null, effects, notices);
       }
       break;
-    case 'person': {
-      const s = startScreening(next, ev, deps, v.personId);
-      next.screening = s.screening;
-      effects.push(s.effect);
+    case 'helperKind':
+      next.helper = { ...ctx.helper, kind: v.kind };
+      effects.push({ type: 'helperUpdated', kind: v.kind });
       break;
+    case 'place':
+      next.helper = { ...ctx.helper, place: v.place, sessionId: ctx.helper?.sessionId ?? ev.newIds.screening };
+      if (v.place) effects.push({ type: 'helperUpdated', place: v.place });
+      if (!ctx.persons.some((p) => !p.self)) screenFor(next, ev, deps, null, effects, notices);
+      break;
+    case 'person':
+      screenFor(next, ev, deps, v.personId, effects, notices);
+      break;
+    case 'personConsent': {
+      const s = next.screening!;
+      if (!v.agree) {
+        effects.push({ type: 'personDeclined', personId: s.personId, screeningId: s.id });
+        return anotherPerson({ ...next, screening: undefined }, [{ key: 'flow.personDeclined', vars: { name: nameOf(ctx) } }]);
+      }
+      effects.push({ type: 'personConsent', personId: s.personId, by: ctx.mode!, at: ev.at });
+      next.screening = { ...s, consented: true };
+      next.trail.push(ctx.step);
+      break;
+    }
+    case 'phoneWhose': {
+      const s = next.screening!;
+      if (v.whose === null) return finish(next, ev, effects);
+      // "My number" on a channel that shows it (WhatsApp): nothing to type.
+      if (v.whose === 'typer' && ev.numberShown) {
+        effects.push({ type: 'callbackPhone', phone: '', whose: 'typer' });
+        return finish({ ...next, screening: { ...s, phoneKnown: true } }, ev, effects);
+      }
+      next.phoneFor = v.whose;
+      next.phoneButton = v.whose === 'typer' && ev.askPhone === 'button';
+      const asked = askOutcome(next, 'phone', ev.at);
+      return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
     }
     case 'phone': {
       const s = next.screening!;
       if (v.phone) {
-        effects.push({ type: 'callbackPhone', phone: v.phone, personId: s.personId });
+        const whose = ctx.mode === 'self' ? 'person' : (ctx.phoneFor ?? 'typer');
+        effects.push({ type: 'callbackPhone', phone: v.phone, whose, ...(whose === 'person' ? { personId: s.personId } : {}) });
         next.screening = { ...s, phoneKnown: true };
       }
       return finish(next, ev, effects);
@@ -251,8 +315,10 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
   }
   const following = nextStep(ctx.step, next);
   if (following === 'done' && wantsPhone(next, ev)) {
-    next.phoneButton = ev.askPhone === 'button';
-    const asked = askOutcome(next, 'phone', ev.at, notices);
+    // Someone else typing: whose number first (the person's own, or theirs).
+    const accompanied = next.mode !== 'self';
+    next.phoneButton = !accompanied && ev.askPhone === 'button';
+    const asked = askOutcome(next, accompanied ? 'phoneWhose' : 'phone', ev.at, notices);
     return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
   }
   if (following === 'done') return finish(next, ev, effects);
@@ -262,6 +328,8 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
 
 /** Skips the current item: an optional one is just skipped, any other is recorded as not assessed. */
 export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+  // The place of the day, skipped: the day starts all the same.
+  if (ctx.step === 'place') return accept(ctx, ev, deps, { ok: true, value: { step: 'place', place: null } });
   if (!itemOfStep(ctx.step)) {
     // Details: an unknown first name is fine; a missing birth year or postcode is simply not stored.
     const next = { ...ctx, trail: [...ctx.trail, ctx.step] };
@@ -274,9 +342,14 @@ export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome
   return accept({ ...ctx, pending: undefined }, ev, deps, { ok: true, value: { step: item, item, value } });
 }
 
-/** A callback will be needed (an alert, or something to complete) and the channel gave no number: ask once, refusal accepted. */
+/**
+ * A callback will be needed (an alert, or something to complete) and no number is known: ask once,
+ * refusal accepted. With someone else typing, always (whose number is it?); alone, only where the
+ * channel gives none.
+ */
 function wantsPhone(ctx: Step1Context, ev: InputEvent): boolean {
-  if (!ev.askPhone || ev.phoneOnFile || ev.teamReachable === false || ctx.screening?.phoneKnown) return false;
+  if (ev.teamReachable === false || ctx.screening?.phoneKnown || !ev.askPhoneEnabled) return false;
+  if (ctx.mode === 'self' && (!ev.askPhone || ev.phoneOnFile)) return false;
   return results(ctx).some((r) => r.status !== 'normal');
 }
 
@@ -301,10 +374,65 @@ function finish(ctx: Step1Context, ev: InputEvent, effects: Effect[]): Outcome {
     moodFlagged: isMoodFlagged(ctx.answers),
     at: ev.at,
   });
+  // After the summary (sent with the completion): one optional question, how was it?
+  effects.push({ type: 'reply', parts: [{ key: 'flow.feedback' }], choices: feedbackChoices });
   return {
-    patch: { answers: ctx.answers, screening: ctx.screening, mode: ctx.mode, trail: [], misses: 0, timer: undefined, pending: undefined, completed: true },
+    patch: {
+      answers: ctx.answers, screening: ctx.screening, mode: ctx.mode, trail: [], misses: 0, timer: undefined, pending: undefined, completed: true,
+      after: 'feedback', helper: ctx.helper, phoneFor: undefined,
+    },
     effects,
   };
+}
+
+export const feedbackChoices: ChoiceSpec[] = [
+  ...CLARITY.map((c) => ({ id: c, label: { key: `choice.clarity.${c}` } })),
+  { id: 'skip', label: { key: 'choice.skip' } },
+];
+
+export const anotherChoices: ChoiceSpec[] = [
+  { id: 'another', label: { key: 'choice.anotherPerson' } },
+  { id: 'finish', label: { key: 'choice.doneForNow' } },
+];
+
+/** "Another person?" — after a summary or a refused consent, when someone else is typing. */
+function anotherPerson(ctx: Step1Context, notices: Part[]): Outcome {
+  return {
+    patch: { ...diff({ ...ctx }, ctx), screening: ctx.screening, completed: true, after: 'another' },
+    effects: [{ type: 'reply', parts: [...notices, { key: ctx.mode === 'helper' ? 'flow.anotherHelper' : 'flow.another' }], choices: anotherChoices }],
+  };
+}
+
+/** The answer to "how was it?": kept; then, with someone else typing, "another person?". */
+export function feedback(ctx: Step1Context, clarity: Clarity | undefined): Outcome {
+  const effects: Effect[] = clarity && ctx.screening ? [{ type: 'feedback', screeningId: ctx.screening.id, clarity }] : [];
+  if (ctx.mode !== 'self') {
+    const out = anotherPerson(ctx, [{ key: 'flow.thanksFeedback' }]);
+    return { patch: out.patch, effects: [...effects, ...out.effects] };
+  }
+  return { patch: { after: undefined }, effects: [...effects, { type: 'reply', parts: [{ key: 'flow.thanksFeedback' }, { key: 'flow.finished' }] }] };
+}
+
+/** The next person, straight away: consent, the kind of helper and the place of the day are kept. */
+export function nextPerson(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+  const base: Step1Context = { ...ctx, ...FRESH, mode: ctx.mode, helper: ctx.helper, persons: ev.persons, consented: true };
+  const effects: Effect[] = [];
+  const notices: Part[] = [];
+  if (!ev.persons.some((p) => !p.self)) screenFor(base, ev, deps, null, effects, notices);
+  const step = nextStep('place', base);
+  const asked = askOutcome(base, step as StepId, ev.at, notices);
+  return {
+    patch: { ...FRESH, mode: ctx.mode, helper: ctx.helper, persons: ev.persons, consented: true, screening: base.screening, ...asked.patch },
+    effects: [...effects, ...asked.effects],
+  };
+}
+
+/** "J'ai fini": a helper gets the count of their screening day. */
+export function endSession(ctx: Step1Context): Outcome {
+  const sessionId = ctx.helper?.sessionId;
+  const effects: Effect[] = ctx.mode === 'helper' && sessionId ? [{ type: 'sessionSummary', sessionId }] : [];
+  effects.push({ type: 'reply', parts: [{ key: 'flow.goodbye' }] });
+  return { patch: { after: undefined, helper: ctx.helper ? { ...ctx.helper, place: undefined, sessionId: undefined } : undefined }, effects };
 }
 
 export function back(ctx: Step1Context, ev: InputEvent): Outcome {
@@ -361,7 +489,11 @@ export function safetyPhone(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): 
   if (!parsed.ok || parsed.value.step !== 'phone') return undefined;
   const effects: Effect[] = [];
   const screening = ctx.screening && !ctx.completed ? ctx.screening : undefined;
-  if (parsed.value.phone) effects.push({ type: 'callbackPhone', phone: parsed.value.phone, ...(screening ? { personId: screening.personId } : {}) });
+  // In self mode the number is the person's; with someone else typing, the one typing is the one who wrote.
+  if (parsed.value.phone) {
+    const own = !screening || screening.mode === 'self';
+    effects.push({ type: 'callbackPhone', phone: parsed.value.phone, whose: own ? 'person' : 'typer', ...(own && screening ? { personId: screening.personId } : {}) });
+  }
   const parts: Part[] = [{ key: parsed.value.phone ? 'safety.phoneThanks' : 'safety.noCallback' }, { key: 'safety.continueOrStop' }];
   effects.push({ type: 'reply', parts, choices: distressChoices });
   return {
@@ -430,16 +562,46 @@ export function resume(ctx: Step1Context, ev: InputEvent, notices: Part[] = []):
   }
 }
 
+/** The language of a first message when the channel gave none: from its greeting ("hello" is English). */
+export function languageOfGreeting(text: string | undefined, deps: FlowDeps): string | undefined {
+  if (text === undefined) return undefined;
+  const tokens = words(normalize(text));
+  const hit = deps.readers.compiled.find((c) => findPhrases(tokens, c.greetings, c.matcher).length > 0);
+  return hit?.lang;
+}
+
+/** Letters, none of them Latin: a language the bot does not read (Arabic, Chinese…). */
+export function isForeignScript(text: string | undefined): boolean {
+  return text !== undefined && /\p{L}/u.test(text) && !/\p{Script=Latin}/u.test(text);
+}
+
+/** The language question, in every language's own words ("Dans quelle langue… / Which language…"). */
+export function languageQuestion(deps: FlowDeps, notice?: string): Effect {
+  const parts: Part[] = deps.languages.flatMap((lang) => [...(notice ? [{ key: notice, lang }] : []), { key: 'language.choose', lang }]);
+  return { type: 'reply', parts, choices: languageChoices(deps) };
+}
+
+/** The very first message: in the language of its greeting if it has one, else the language question. */
+export function firstContact(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
+  const lang = languageOfGreeting(ev.text, deps);
+  if (lang && lang !== ctx.lang) {
+    const out = begin({ ...ctx, lang }, ev, greetingFor(ev));
+    return { patch: { ...out.patch, lang }, effects: [{ type: 'languageChanged', lang }, ...out.effects] };
+  }
+  return begin(ctx, ev, greetingFor(ev));
+}
+
 /** "Start now" after a reminder: a follow-up of that person, straight to the first question. */
 export function beginFollowUp(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
   const { person, mode } = ctx.reminder!;
   const persons = ev.persons.some((p) => p.id === person.id) ? ev.persons : [...ev.persons, person];
-  const base: Step1Context = { ...ctx, ...FRESH, consented: true, persons, mode };
+  const helper = helperOf(ev);
+  const base: Step1Context = { ...ctx, ...FRESH, consented: true, persons, mode, helper };
   const s = startScreening(base, ev, deps, person.id);
   const next = { ...base, screening: s.screening };
-  const asked = askOutcome(next, nextStep('person', next) as StepId, ev.at, [{ key: 'flow.followUpWelcome' }]);
+  const asked = askOutcome(next, nextStep('person', next) as StepId, ev.at, [{ key: 'flow.followUpWelcome', vars: { name: s.screening.firstName ?? '' } }]);
   return {
-    patch: { ...FRESH, consented: true, persons, mode, screening: s.screening, reminder: undefined, ...asked.patch },
+    patch: { ...FRESH, consented: true, persons, mode, helper, screening: s.screening, reminder: undefined, ...asked.patch },
     effects: [s.effect, ...asked.effects],
   };
 }

@@ -126,6 +126,10 @@ export interface Lexicon {
    * relative ("ma mère"), which outweighs "j'aide", which outweighs "moi".
    */
   choiceWords: { self: string[]; relative: string[]; helper: string[]; helperWeak: string[]; notRelative: string[] };
+  /** Words that say which kind of helper ("pharmacienne", "aide à domicile"). */
+  helperKinds: Record<string, string[]>;
+  /** Greetings: recognise the language of a first message, and a person coming back after a break. */
+  greetings: string[];
   /** "In a week", "later": answers to a reminder that put it off. */
   snooze: string[];
   coordinatorCommands: {
@@ -169,6 +173,8 @@ export interface CompiledLexicon {
   whisper: Record<'right' | 'wrong', Phrase[]>;
   who: Record<'self' | 'relative' | 'helper' | 'helperWeak' | 'notRelative', Phrase[]>;
   weightChanged: Phrase[];
+  helperKinds: Record<string, Phrase[]>;
+  greetings: Phrase[];
   safety: Record<'distress' | 'distressIdioms' | 'emergency' | 'emergencyIdioms', Phrase[]>;
   numberWords: ReadonlyMap<string, number>;
   decimalWords: ReadonlySet<string>;
@@ -220,6 +226,8 @@ export function compileLexicons(lexicons: Lexicons, nearWords: Readonly<Record<s
       },
       whisper: { right: c(lex.whisper.right), wrong: c(lex.whisper.wrong) },
       weightChanged: c(lex.weightChanged),
+      helperKinds: Object.fromEntries(Object.entries(lex.helperKinds).map(([k, list]) => [k, c(list)])),
+      greetings: c(lex.greetings),
       who: {
         self: c(lex.choiceWords.self),
         relative: c(lex.choiceWords.relative),

@@ -9,7 +9,8 @@
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import type { Outcome, Resumable, Step1Context } from './conversation.js';
 import {
-  abandon, accept, back, begin, beginFollowUp, canSkip, danger, dangerOf, distressChoices, erase, eraseChoices, greetingFor, help,
+  abandon, accept, anotherChoices, back, begin, beginFollowUp, canSkip, danger, dangerOf, distressChoices, endSession, erase, eraseChoices,
+  feedback, feedbackChoices, firstContact, greetingFor, help, isForeignScript, languageOfGreeting, languageQuestion, nextPerson,
   initialContext, isUnreadable, languageChoices, nudge, parse, remind, reminderChoices, repeat, reprompt, repromptSafetyPhone,
   resume, safetyPhone, skip, unreadable,
 } from './conversation.js';
@@ -17,8 +18,16 @@ import type { CommandName } from './lexicon.js';
 import { allOf } from './lexicon.js';
 import type { FlowDeps } from './steps.js';
 import { commandOf, matchChoice } from './steps.js';
-import { equalsPhrase, normalize } from './text.js';
-import type { Effect, FlowEvent, InputEvent, RemindEvent } from './types.js';
+import { equalsPhrase, normalize, words } from './text.js';
+import { findPhrases, type Phrase } from './phrases.js';
+import type { CompiledLexicon } from './lexicon.js';
+
+/** The whole message is this phrase ("bonjour", "hello there"). */
+function findWhole(text: string, phrase: Phrase, c: CompiledLexicon): boolean {
+  const tokens = words(text);
+  return findPhrases(tokens, [phrase], c.matcher).some((s) => s.start === 0 && s.end === tokens.length);
+}
+import type { Clarity, Effect, FlowEvent, InputEvent, RemindEvent } from './types.js';
 
 /** Bump when states or context change shape: older snapshots are then restarted politely. */
 export const STEP1_MACHINE_VERSION = 'step1-v3';
@@ -57,6 +66,15 @@ export function createStep1Machine(deps: FlowDeps) {
     const parsed = ctx.step === 'consent' ? parse(ctx, ev, deps) : undefined;
     return !!parsed?.ok && parsed.value.step === 'consent' && !parsed.value.agree;
   };
+  const personDeclines = (ctx: Step1Context, ev: InputEvent) => {
+    const parsed = ctx.step === 'personConsent' ? parse(ctx, ev, deps) : undefined;
+    return !!parsed?.ok && parsed.value.step === 'personConsent' && !parsed.value.agree;
+  };
+  const isGreeting = (ev: FlowEvent) => {
+    if (ev.type !== 'INPUT' || ev.text === undefined) return false;
+    const t = normalize(ev.text);
+    return deps.readers.compiled.some((c) => c.greetings.some((g) => g.slots.length > 0 && findWhole(t, g, c)));
+  };
   const restart = (ctx: Step1Context, ev: InputEvent): Outcome => {
     const out = begin(ctx, ev, { key: 'flow.restarted' });
     return { patch: out.patch, effects: [...abandon(ctx, ev.at), ...out.effects] };
@@ -72,11 +90,19 @@ export function createStep1Machine(deps: FlowDeps) {
   /** Interruptions that come back here. */
   const interruptions = (from: Resumable) => [
     dangerFrom(from),
+    { guard: 'isForeignScript' as const, target: '#step1.choosingLanguage', actions: [{ type: 'remember' as const, params: { from } }, 'askLanguageForeign' as const] },
     { guard: 'isErase' as const, target: '#step1.confirmingErase', actions: [{ type: 'remember' as const, params: { from } }, 'askErase' as const] },
     { guard: 'isLanguage' as const, target: '#step1.choosingLanguage', actions: [{ type: 'remember' as const, params: { from } }, 'askLanguage' as const] },
   ];
   /** Where a return lands: from idle or after a refusal, the conversation starts (so: asking). */
   const landing = (to: Resumable) => `#step1.${to === 'idle' || to === 'declined' ? 'asking' : to}`;
+  /** Interruptions while already interrupted (paused): where to come back to is kept. */
+  const nestedInterruptions = [
+    { guard: 'isDanger' as const, target: '#step1.safety', actions: 'dangerAgain' as const },
+    { guard: 'isForeignScript' as const, target: '#step1.choosingLanguage', actions: 'askLanguageForeign' as const },
+    { guard: 'isErase' as const, target: '#step1.confirmingErase', actions: 'askErase' as const },
+    { guard: 'isLanguage' as const, target: '#step1.choosingLanguage', actions: 'askLanguage' as const },
+  ];
   /** Leaving an interruption when `guard` holds: back to the remembered state, its question asked again. */
   const returns = (action: 'resume' | 'resumeCancelled' | 'resumeInLanguage' | 'resumeQuietly', guard?: 'wantsToContinue' | 'picksLanguage' | 'cancelsErase') =>
     RESUMABLE.map((to) => {
@@ -123,6 +149,16 @@ export function createStep1Machine(deps: FlowDeps) {
       canSkip: ({ context, event }) => (command(event) === 'skip' || input(event).choice === 'skip') && canSkip(context),
       wantsToSkip: ({ event }) => command(event) === 'skip' || input(event).choice === 'skip',
       declines: ({ context, event }) => declines(context, input(event)),
+      personDeclines: ({ context, event }) => personDeclines(context, input(event)),
+      isGreeting: ({ event }) => isGreeting(event),
+      isForeignScript: ({ event }) => event.type === 'INPUT' && isForeignScript(event.text),
+      needsLanguage: ({ event }) => event.type === 'INPUT' && !!event.languageUnknown && !languageOfGreeting(event.text, deps) && !isForeignScript(event.text),
+      afterFeedback: ({ context }) => context.after === 'feedback',
+      afterAnother: ({ context }) => context.after === 'another',
+      picksFeedback: ({ context, event }) => matchChoice(input(event), feedbackChoices, context.lang, deps) !== undefined,
+      picksAnother: ({ context, event }) => matchChoice(input(event), anotherChoices, context.lang, deps) === 'another',
+      picksFinish: ({ context, event }) => matchChoice(input(event), anotherChoices, context.lang, deps) === 'finish',
+      canSkipFeedback: ({ event }) => command(event) === 'skip' || input(event).choice === 'skip',
       completes: ({ context, event }) => completes(answer(context, input(event))),
       isAnswer: ({ context, event }) => answer(context, input(event)) !== undefined,
       askingPhone: ({ context }) => !!context.safety?.askingPhone,
@@ -136,6 +172,30 @@ export function createStep1Machine(deps: FlowDeps) {
     },
     actions: {
       begin: apply((ctx, ev) => begin(ctx, ev, greetingFor(ev))),
+      firstContact: apply((ctx, ev) => firstContact(ctx, ev, deps)),
+      askLanguageAll: emit(() => languageQuestion(deps)),
+      askLanguageForeign: emit(() => languageQuestion(deps, 'common.notUnderstood')),
+      resumeGreeted: apply((ctx) => repeat(ctx, [{ key: 'flow.resumed' }])),
+      feedback: apply((ctx, ev) => {
+        const picked = matchChoice(ev, feedbackChoices, ctx.lang, deps);
+        return feedback(ctx, picked === 'skip' ? undefined : (picked as Clarity));
+      }),
+      skipFeedback: apply((ctx) => feedback(ctx, undefined)),
+      // Something else than an answer to "how was it?": the question is dropped, the message read as usual.
+      skipFeedbackQuietly: apply((ctx) => {
+        if (ctx.mode !== 'self') return feedback(ctx, undefined);
+        return { patch: { after: undefined }, effects: [{ type: 'reply', parts: [{ key: 'flow.finished' }] }] };
+      }),
+      nextPerson: apply((ctx, ev) => nextPerson(ctx, ev, deps)),
+      endSession: apply((ctx) => endSession(ctx)),
+      repromptAfter: apply((ctx) => ({
+        patch: {},
+        effects: [
+          ctx.after === 'feedback'
+            ? { type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: 'flow.feedback' }], choices: feedbackChoices }
+            : { type: 'reply', parts: [{ key: 'common.notUnderstood' }, { key: ctx.mode === 'helper' ? 'flow.anotherHelper' : 'flow.another' }], choices: anotherChoices },
+        ],
+      })),
       restart: apply(restart),
       help: apply((ctx) => help(ctx)),
       repeat: apply((ctx) => repeat(ctx)),
@@ -191,7 +251,14 @@ export function createStep1Machine(deps: FlowDeps) {
       idle: {
         on: {
           REMIND: { target: 'reminded', actions: 'remind' },
-          INPUT: [dangerFrom('idle'), { guard: 'isStop', actions: ['optOut', 'stopped'] }, { target: 'asking', actions: 'begin' }],
+          INPUT: [
+            dangerFrom('idle'),
+            { guard: 'isStop', actions: ['optOut', 'stopped'] },
+            // First contact with no hint of the language: from its greeting, else asked in every language.
+            { guard: 'isForeignScript', target: 'choosingLanguage', actions: [{ type: 'remember', params: { from: 'idle' } }, 'askLanguageForeign'] },
+            { guard: 'needsLanguage', target: 'choosingLanguage', actions: [{ type: 'remember', params: { from: 'idle' } }, 'askLanguageAll'] },
+            { target: 'asking', actions: 'firstContact' },
+          ],
         },
       },
       asking: {
@@ -208,7 +275,10 @@ export function createStep1Machine(deps: FlowDeps) {
             { guard: 'isBack', actions: 'back' },
             { guard: 'isUnreadable', actions: 'unreadable' },
             { guard: 'canSkip', actions: 'skip' },
+            // "Bonjour" after a break: welcome back, the same question, not a miss.
+            { guard: 'isGreeting', actions: 'resumeGreeted' },
             { guard: 'declines', target: 'declined', actions: 'answer' },
+            { guard: 'personDeclines', target: 'finished', actions: 'answer' },
             { guard: 'completes', target: 'finished', actions: 'answer' },
             { guard: 'isAnswer', actions: 'answer' },
             { guard: 'wantsToSkip', actions: 'skipRefused' },
@@ -223,6 +293,13 @@ export function createStep1Machine(deps: FlowDeps) {
             ...interruptions('finished'),
             { guard: 'isStop', actions: ['optOut', 'stopped'] },
             { guard: 'isRestart', target: 'asking', actions: 'begin' },
+            // After the summary: "how was it?", then (someone else typing) "another person?".
+            { guard: and(['afterFeedback', 'picksFeedback']), actions: 'feedback' },
+            { guard: and(['afterFeedback', 'canSkipFeedback']), actions: 'skipFeedback' },
+            { guard: and(['afterAnother', 'picksAnother']), target: 'asking', actions: 'nextPerson' },
+            { guard: and(['afterAnother', 'picksFinish']), actions: 'endSession' },
+            { guard: 'afterAnother', actions: 'repromptAfter' },
+            { guard: 'afterFeedback', actions: 'skipFeedbackQuietly' },
             { actions: 'finished' },
           ],
         },
@@ -253,7 +330,7 @@ export function createStep1Machine(deps: FlowDeps) {
           NUDGE: { guard: 'resumesScreening', target: 'asking', actions: 'nudge' },
           EXPIRE: { guard: 'inScreening', target: 'idle', actions: 'expire' },
           INPUT: [
-            ...interruptions('asking'),
+            ...nestedInterruptions,
             { guard: 'isStop', actions: ['optOut', 'stopped'] },
             { guard: 'isRestart', target: 'asking', actions: 'restart' },
             ...returns('resume'),

@@ -15,14 +15,16 @@ import { countRecalled } from './recall.js';
 import { findPhrases, overlaps, type Phrase, type Span } from './phrases.js';
 import { equalsPhrase, normalize, phraseIndex, words } from './text.js';
 import type { AnswerValue, ChairResult, ChoiceSpec, KnownPerson, Mode, Part, StepId } from './types.js';
+import { HELPER_KINDS } from './types.js';
 
-export const INTAKE: readonly StepId[] = ['consent', 'who', 'person', 'firstName', 'birthYear', 'postcode'];
+export const INTAKE: readonly StepId[] = ['consent', 'who', 'helperKind', 'place', 'person', 'firstName', 'personConsent', 'birthYear', 'postcode'];
 const CHAIR_STEPS: readonly StepId[] = ['M1_timer', 'M1_confirm', 'M1_manual'];
 
 /** Every step in conversation order (the chair-rise parts right after the chair rise). */
 export const STEP_ORDER: readonly StepId[] = [
   ...INTAKE,
   ...INSTRUMENT.items.flatMap((i): StepId[] => (i.id === 'M1' ? ['M1', ...CHAIR_STEPS] : [i.id])),
+  'phoneWhose',
   'phone',
 ];
 
@@ -39,6 +41,8 @@ export interface ScreeningState {
   firstName?: string;
   previousWeightKg?: number;
   phoneKnown: boolean;
+  /** The person's own consent is on record (or they are the one typing). */
+  consented: boolean;
 }
 
 /** A question asked again in another form before its answer is recorded. */
@@ -71,6 +75,10 @@ export interface StepContext {
   phoneButton?: boolean;
   /** When the current question was asked. */
   askedAt?: string;
+  /** Helper mode: the kind of helper, the place of this screening day (null: not given), the day's id. */
+  helper?: { kind?: string; place?: string | null; sessionId?: string; lastPlace?: string };
+  /** Whose number the phone question is asking for. */
+  phoneFor?: 'person' | 'typer';
 }
 
 /** Reads a translated label, so typed words can be matched against the buttons' text. */
@@ -91,6 +99,10 @@ export type StepValue =
   | { step: 'birthYear'; birthYear: number }
   | { step: 'postcode'; postcode: string }
   | { step: 'phone'; phone: string | null }
+  | { step: 'phoneWhose'; whose: 'person' | 'typer' | null }
+  | { step: 'helperKind'; kind: string }
+  | { step: 'place'; place: string | null }
+  | { step: 'personConsent'; agree: boolean }
   | { step: ItemId; item: ItemId; value: AnswerValue }
   /** The chair rise goes on to another of its parts. */
   | { step: 'chair'; next: 'M1_timer' | 'M1_confirm' | 'M1_manual'; timer?: Timer }
@@ -107,7 +119,7 @@ export interface Reply {
   engineStartedAt?: string;
 }
 
-const OPTIONAL: Partial<Record<StepId, true>> = { firstName: true, N3: true };
+const OPTIONAL: Partial<Record<StepId, true>> = { firstName: true, N3: true, place: true };
 
 export function isOptional(step: StepId): boolean {
   return OPTIONAL[step] === true;
@@ -129,13 +141,24 @@ function isYesNo(step: StepId): step is YesNoItem {
 
 const accompanied = (ctx: StepContext) => ctx.mode !== undefined && ctx.mode !== 'self';
 
+/** The person's first name for the wording, or '' (rendered "la personne" / "the person"). */
+export function nameOf(ctx: StepContext): string {
+  return ctx.screening?.firstName ?? '';
+}
+
 function included(step: StepId, ctx: StepContext): boolean {
   const s = ctx.screening;
   switch (step) {
     case 'consent':
       return !ctx.consented;
+    case 'helperKind':
+      return ctx.mode === 'helper' && !ctx.helper?.kind;
+    case 'place':
+      return ctx.mode === 'helper' && ctx.helper?.place === undefined;
     case 'person':
-      return ctx.persons.length > 0 && !s;
+      return accompanied(ctx) && !s && ctx.persons.some((p) => !p.self);
+    case 'personConsent':
+      return !!s && accompanied(ctx) && !s.consented;
     case 'firstName':
     case 'birthYear':
     case 'postcode':
@@ -143,6 +166,7 @@ function included(step: StepId, ctx: StepContext): boolean {
     case 'M1_timer':
     case 'M1_confirm':
     case 'M1_manual':
+    case 'phoneWhose':
     case 'phone':
       return false; // reached only from the chair rise, or after the last item when needed
     default:
@@ -202,8 +226,29 @@ export function choicesFor(step: StepId, ctx: StepContext): ChoiceSpec[] | undef
         { id: 'relative', label: { key: 'flow.whoRelative' } },
         { id: 'helper', label: { key: 'flow.whoHelper' } },
       ];
+    case 'helperKind':
+      return HELPER_KINDS.map((k) => ({ id: k, label: { key: `helperKind.${k}` } }));
+    case 'place':
+      return [
+        ...(ctx.helper?.lastPlace ? [{ id: 'last', label: { key: 'flow.placeLast', vars: { place: ctx.helper.lastPlace } } }] : []),
+        { id: 'skip', label: { key: 'choice.skip' } },
+      ];
     case 'person':
-      return [...ctx.persons.map((p) => ({ id: `p:${p.id}`, label: personLabel(p) })), { id: 'new', label: { key: 'flow.personNew' } }];
+      return [
+        ...ctx.persons.filter((p) => !p.self).slice(-8).map((p) => ({ id: `p:${p.id}`, label: personLabel(p) })),
+        { id: 'new', label: { key: 'flow.personNew' } },
+      ];
+    case 'personConsent':
+      return [
+        { id: 'agree', label: { key: 'choice.personAgrees', vars: { name: nameOf(ctx) } } },
+        { id: 'disagree', label: { key: 'choice.personDisagrees', vars: { name: nameOf(ctx) } } },
+      ];
+    case 'phoneWhose':
+      return [
+        { id: 'person', label: { key: 'choice.phonePerson', vars: { name: nameOf(ctx) } } },
+        { id: 'typer', label: { key: 'choice.phoneMine' } },
+        { id: 'no_phone', label: { key: 'choice.noPhone' } },
+      ];
     case 'firstName':
     case 'N3':
       return [{ id: 'skip', label: { key: 'choice.skip' } }];
@@ -247,13 +292,22 @@ function seconds(lang: string, value: number): string {
 }
 
 /** The question itself (without progress or notices). */
-export function promptFor(step: StepId, ctx: StepContext): Part[] {
+export function promptFor(step: StepId, ctx: StepContext, short = false): Part[] {
   const other = accompanied(ctx);
+  const name = nameOf(ctx);
   if (ctx.pending?.kind === 'clarify') return [{ key: 'common.clarify' }];
-  if (ctx.pending?.kind === 'year') return [{ key: 'item.C3_year' }];
+  if (ctx.pending?.kind === 'year') return [{ key: other ? 'item.C3_year_helper' : 'item.C3_year', vars: { name } }];
   switch (step) {
     case 'consent':
-      return [{ key: 'flow.consent' }];
+      return [{ key: short ? 'flow.consentShort' : 'flow.consent' }];
+    case 'helperKind':
+      return [{ key: 'flow.helperKind' }];
+    case 'place':
+      return [{ key: 'flow.place' }];
+    case 'personConsent':
+      return [{ key: short ? 'flow.personConsentShort' : 'flow.personConsent', vars: { name } }];
+    case 'phoneWhose':
+      return [{ key: 'flow.phoneWhose', vars: { name } }];
     case 'who':
       return [{ key: 'flow.who' }];
     case 'person':
@@ -265,11 +319,12 @@ export function promptFor(step: StepId, ctx: StepContext): Part[] {
     case 'postcode':
       return [{ key: other ? 'flow.postcodeOther' : 'flow.postcodeSelf' }];
     case 'phone':
+      if (ctx.phoneFor === 'person') return [{ key: 'flow.phonePerson', vars: { name } }];
       return [{ key: ctx.phoneButton ? 'flow.phone' : 'flow.phoneTyped' }];
     case 'C2':
-      return [{ key: 'item.C2', vars: { words: (ctx.screening?.words ?? []).join(', ') } }];
+      return [{ key: other ? 'item.C2_helper' : 'item.C2', vars: { words: (ctx.screening?.words ?? []).join(', '), name } }];
     case 'M1_timer':
-      return [{ key: 'item.M1_timer' }];
+      return [{ key: other ? 'item.M1_timer_helper' : 'item.M1_timer', vars: { name } }];
     case 'M1_confirm': {
       const s = ctx.timer?.seconds ?? 0;
       const key = s < INSTRUMENT.implausibleChairSeconds ? 'item.M1_confirmFast' : 'item.M1_confirm';
@@ -278,11 +333,18 @@ export function promptFor(step: StepId, ctx: StepContext): Part[] {
     case 'M1_manual':
       return [{ key: ctx.timer?.unreliable ? 'item.M1_unreliable' : 'item.M1_manual' }];
     default: {
+      // With someone else typing: what the person must answer alone is put to the helper to ask;
+      // what is about the person's life is asked about them.
       const item = itemOf(step);
-      return [{ key: other && item.answeredBy === 'together' ? `item.${step}_other` : `item.${step}` }];
+      if (!other || item.answeredBy === 'helper') return [{ key: short ? `item.${step}_short` : `item.${step}`, vars: { name } }];
+      const suffix = item.answeredBy === 'person' ? '_helper' : '_other';
+      return [{ key: `item.${step}${suffix}`, vars: { name } }];
     }
   }
 }
+
+/** Steps whose question has a short form, used when it is asked again after a miss. */
+export const SHORT_FORMS: Partial<Record<StepId, true>> = { consent: true, personConsent: true, M1: true };
 
 export function helpFor(step: StepId, ctx: StepContext): Part {
   if (ctx.pending?.kind === 'clarify') return { key: 'help.clarify' };
@@ -310,6 +372,8 @@ const SYNONYMS: Record<string, (r: Readers) => string[]> = {
   done: (r) => allOf(r.lexicons, (x) => x.commands.done),
   skip: (r) => allOf(r.lexicons, (x) => x.commands.skip),
   ready: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.commands.done, ...x.commands.start, ...x.answers.agree]),
+  another: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.answers.agree]),
+  finish: (r) => allOf(r.lexicons, (x) => [...x.answers.no, ...x.commands.done, ...x.commands.stop]),
 };
 
 /** The number of a choice on screen: "2", "n°2", "choix 2". Undefined when the text is not just that. */
@@ -446,6 +510,27 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
     case 'who': {
       const mode = picked ?? (text && choiceNumber(text) === undefined ? readWho(text, deps) : undefined);
       return mode ? { ok: true, value: { step, mode: mode as Mode } } : { ok: false };
+    }
+    case 'helperKind': {
+      const kind = picked ?? (text && choiceNumber(text) === undefined ? readHelperKind(text, deps) : undefined);
+      return kind ? { ok: true, value: { step, kind } } : { ok: false };
+    }
+    case 'place': {
+      if (picked === 'skip') return { ok: true, value: { step, place: null } };
+      if (picked === 'last') return { ok: true, value: { step, place: ctx.helper?.lastPlace ?? null } };
+      const place = text.replace(/\s+/g, ' ');
+      if (place.length < 2 || place.length > 80 || !/\p{L}/u.test(place)) return { ok: false };
+      return { ok: true, value: { step, place } };
+    }
+    case 'personConsent': {
+      const read = picked ? (picked === 'agree' ? 'yes' : 'no') : text && choiceNumber(text) === undefined ? readYesNo(text, 'consent', deps.readers) : undefined;
+      if ((read === 'yes' || read === 'no') && !contradicts(text, choices, read)) return { ok: true, value: { step, agree: read === 'yes' } };
+      return { ok: false };
+    }
+    case 'phoneWhose': {
+      if (picked === 'person' || picked === 'typer') return { ok: true, value: { step, whose: picked } };
+      if (picked === 'no_phone') return { ok: true, value: { step, whose: null } };
+      return { ok: false, hint: { key: 'flow.phoneWhoseHint' } };
     }
     case 'person':
       return picked ? { ok: true, value: { step, personId: picked === 'new' ? null : picked.slice(2) } } : { ok: false };
@@ -648,6 +733,15 @@ function readWhisper(text: string, deps: FlowDeps): boolean | undefined {
   if (has(text, deps, (c) => c.whisper.right)) return true;
   const read = readYesNo(text, 'consent', deps.readers);
   return read === 'yes' ? true : read === 'no' ? false : undefined;
+}
+
+/** What kind of helper, in words: "je suis pharmacienne", "aide à domicile", "district nurse". */
+function readHelperKind(text: string, deps: FlowDeps): string | undefined {
+  const tokens = words(normalize(text));
+  for (const kind of HELPER_KINDS) {
+    if (deps.readers.compiled.some((c) => findPhrases(tokens, c.helperKinds[kind] ?? [], c.matcher).length > 0)) return kind;
+  }
+  return undefined;
 }
 
 /**

@@ -10,12 +10,23 @@ export const CONSENT_VERSION = 'consent-1';
 
 export type Mode = 'self' | 'relative' | 'helper';
 
-/** Questions before the items: consent, who is answering, for whom, and the few details needed. */
-export type IntakeStep = 'consent' | 'who' | 'person' | 'firstName' | 'birthYear' | 'postcode';
+/**
+ * Questions before the items: consent, who is answering (and, for a helper, what kind and where), for
+ * whom, the few details needed, and the consent of a person screened by someone else.
+ */
+export type IntakeStep = 'consent' | 'who' | 'helperKind' | 'place' | 'person' | 'firstName' | 'personConsent' | 'birthYear' | 'postcode';
+
+/** Kinds of helper, kept for the network's figures. */
+export const HELPER_KINDS = ['pharmacist', 'nurse', 'doctor', 'physio', 'home_helper', 'social_worker', 'volunteer', 'other'] as const;
+export type HelperKind = (typeof HELPER_KINDS)[number];
+
+/** "How was it?" after the summary. */
+export const CLARITY = ['clear', 'a_bit_hard', 'too_hard'] as const;
+export type Clarity = (typeof CLARITY)[number];
 /** The chair rise in parts: timer running, the measured time confirmed, the time told instead. */
 export type ChairStep = 'M1_timer' | 'M1_confirm' | 'M1_manual';
-/** Asked after the last item when a callback will be needed and the channel gives no number. */
-export type ClosingStep = 'phone';
+/** Asked after the last item when a callback will be needed: whose number (someone else typing), then the number. */
+export type ClosingStep = 'phoneWhose' | 'phone';
 export type StepId = IntakeStep | ItemId | ChairStep | ClosingStep;
 
 export type ChairResult = 'fast' | 'slow' | 'unable';
@@ -63,12 +74,18 @@ export interface KnownPerson {
   lastWordSet?: number;
   phone?: string;
   completedScreenings: number;
+  /** Screened before by this same chat account for themselves. */
+  self?: boolean;
+  /** Who gave the consent: "self", or the relative or helper who confirmed it. */
+  consentBy?: string;
 }
 
 /** One piece of a message: an i18n key and its variables. */
 export interface Part {
   key: string;
   vars?: Record<string, string | number>;
+  /** Rendered in this language whatever the contact's ("Français / English" at first contact). */
+  lang?: string;
 }
 
 export interface ChoiceSpec {
@@ -94,10 +111,27 @@ export type Effect =
       questionnaireVersion: string;
       consentVersion: string;
       at: string;
+      /** Helper mode: kind, place and screening day. */
+      helperKind?: string;
+      place?: string | null;
+      sessionId?: string;
     }
+  /** The consent of a person screened by someone else, confirmed by them; `by` is the mode. */
+  | { type: 'personConsent'; personId: string; by: Mode; at: string }
+  /** That person does not agree: nothing is kept about them. */
+  | { type: 'personDeclined'; personId: string; screeningId: string }
+  /** What the helper said about themselves: kept on the chat account. */
+  | { type: 'helperUpdated'; kind?: string; place?: string | null }
+  | { type: 'feedback'; screeningId: string; clarity: Clarity }
+  /** A helper's screening day is over: send them its count. */
+  | { type: 'sessionSummary'; sessionId: string }
   | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null }
-  /** A number to call back: the person's (in a screening) or the contact's own. Updates open alerts. */
-  | { type: 'callbackPhone'; phone: string; personId?: string }
+  /**
+   * A number to call back: the person's own (`whose: 'person'`) or the typing person's (`'typer'`).
+   * Updates the open alerts.
+   */
+  | { type: 'callbackPhone'; phone: string; personId?: string; whose: 'person' | 'typer' }
+  /** A callback number asked for; "" with whose 'typer' means the number the channel shows. */
   | { type: 'answer'; screeningId: string; item: ItemId; raw: string | null; value: AnswerValue; askedAt: string; answeredAt: string }
   | {
       type: 'completed';
@@ -140,6 +174,14 @@ export type InputEvent = {
   teamReachable?: boolean;
   /** When the engine last started: a timer running across a restart cannot be trusted. */
   engineStartedAt?: string;
+  /** The channel gave no hint of the person's language (WhatsApp): it is recognised or asked. */
+  languageUnknown?: boolean;
+  /** Callback numbers may be asked at all (CALLBACK_PHONE=ask). */
+  askPhoneEnabled?: boolean;
+  /** The channel shows the typing person's number (WhatsApp …@c.us): "my number" needs no typing. */
+  numberShown?: boolean;
+  /** What this chat account said before about itself as a helper. */
+  helper?: { kind?: string; lastPlace?: string };
   /** The persons this contact has screened before. */
   persons: KnownPerson[];
 };

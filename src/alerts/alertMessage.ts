@@ -14,6 +14,10 @@ export interface AlertFacts {
   /** How to call back, or undefined when there is no way. */
   callback?: string;
   mode?: Mode | null;
+  helperKind?: string | null;
+  place?: string | null;
+  /** Whose number the callback is, when someone else answered with the person. */
+  callbackWhose?: 'person' | 'typer' | null;
   flagged: DomainResult[];
   /** Domains that could not be assessed. */
   toComplete: Domain[];
@@ -45,8 +49,12 @@ export function renderAlertMessage(locales: Locales, lang: string, a: AlertFacts
   ];
   if (a.postcode) lines.push(t('coordinators.postcode', { postcode: a.postcode }));
   if (a.unrouted) lines.push(t('coordinators.unrouted'));
-  lines.push(a.callback ? t('coordinators.callback', { how: a.callback }) : t('coordinators.noCallback'));
-  if (a.mode) lines.push(t('coordinators.answeredBy', { mode: t(`coordinators.mode.${a.mode}`) }));
+  if (!a.callback) lines.push(t('coordinators.noCallback'));
+  else if (a.mode && a.mode !== 'self' && a.callbackWhose) lines.push(t('coordinators.callbackWithWhose', { how: a.callback, whose: t(`coordinators.callbackWhose.${a.callbackWhose}`) }));
+  else lines.push(t('coordinators.callback', { how: a.callback }));
+  if (a.mode === 'helper' && a.helperKind) {
+    lines.push(t('coordinators.answeredByHelper', { kind: t(`helperKind.${a.helperKind}`), place: a.place ? ` – ${a.place}` : '' }));
+  } else if (a.mode) lines.push(t('coordinators.answeredBy', { mode: t(`coordinators.mode.${a.mode}`) }));
   if (a.danger) lines.push(t(`coordinators.${a.danger}`));
   if (a.flagged.length > 0) {
     lines.push(t('coordinators.domains'));

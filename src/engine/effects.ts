@@ -1,5 +1,6 @@
 /** Writes what one turn of the flow decided: records, alerts and outgoing messages, inside one transaction. */
 import type { Effect } from '../../flows/step1/types.js';
+import { CONSENT_VERSION } from '../../flows/step1/types.js';
 import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel } from '../alerts/alertPosts.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { Tx } from '../db/database.js';
@@ -41,7 +42,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
           address: ctx.contact.address,
           audience: 'contact',
           contactId: ctx.contact.id,
-          message: ctx.renderer.reply(lang, effect, await placeOf(ctx, effect, lang)),
+          message: ctx.renderer.reply(lang, effect, await placeOf(ctx, effect, lang), ctx.contact.channel),
           ...(effect.ref ? { ref: effect.ref } : {}),
           notBefore: ctx.now,
           priority: ctx.priority,
@@ -64,6 +65,29 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
       }
       case 'callbackPhone':
         await recordPhone(ctx, effect);
+        break;
+      case 'personConsent':
+        await ctx.tx.person.update({ where: { id: effect.personId }, data: { consentAt: new Date(effect.at), consentVersion: CONSENT_VERSION, consentBy: effect.by } });
+        break;
+      case 'personDeclined': {
+        // The person does not agree: nothing about them is kept (a person already known keeps their earlier screenings).
+        await ctx.tx.screening.deleteMany({ where: { id: effect.screeningId } });
+        const left = await ctx.tx.screening.count({ where: { personId: effect.personId } });
+        if (left === 0) await ctx.tx.person.deleteMany({ where: { id: effect.personId } });
+        await cancelReminders(ctx.tx, { contactId: ctx.contact.id, kind: { in: ['nudge', 'expire'] } }, 'declined', ctx.now);
+        break;
+      }
+      case 'helperUpdated':
+        await ctx.tx.contact.update({
+          where: { id: ctx.contact.id },
+          data: { ...(effect.kind ? { helperKind: effect.kind } : {}), ...(effect.place ? { lastPlace: effect.place } : {}) },
+        });
+        break;
+      case 'feedback':
+        await ctx.tx.screening.updateMany({ where: { id: effect.screeningId }, data: { clarity: effect.clarity } });
+        break;
+      case 'sessionSummary':
+        await sessionSummary(ctx, effect.sessionId, lang, key);
         break;
       case 'answer': {
         // A finished screening is never answered again (the flow guarantees it; this makes sure).
@@ -118,15 +142,13 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
 
 async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Promise<void> {
   const at = new Date(e.at);
+  // In self mode the consent just given is the person's own; someone screened by another person
+  // gives theirs at the personConsent step.
+  const own = e.mode === 'self' ? { consentAt: at, consentVersion: e.consentVersion, consentBy: 'self' } : {};
   if (e.newPerson) {
-    await ctx.tx.person.create({
-      data: { id: e.personId, contactId: ctx.contact.id, timeZone: ctx.timeZone, consentAt: at, consentVersion: e.consentVersion },
-    });
-  } else {
-    await ctx.tx.person.updateMany({
-      where: { id: e.personId, NOT: { consentVersion: e.consentVersion } },
-      data: { consentAt: at, consentVersion: e.consentVersion },
-    });
+    await ctx.tx.person.create({ data: { id: e.personId, contactId: ctx.contact.id, timeZone: ctx.timeZone, ...own } });
+  } else if (e.mode === 'self') {
+    await ctx.tx.person.updateMany({ where: { id: e.personId, NOT: { consentVersion: e.consentVersion } }, data: own });
   }
   // Whatever this contact left unfinished is over: a new screening starts.
   await ctx.tx.screening.updateMany({
@@ -145,6 +167,11 @@ async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Pr
       questionnaireVersion: e.questionnaireVersion,
       wordSet: e.wordSet,
       startedAt: at,
+      helperKind: e.helperKind ?? null,
+      place: e.place ?? null,
+      sessionId: e.sessionId ?? null,
+      // Where the person came from, on their first screening.
+      source: e.newPerson ? (ctx.contact.source ?? null) : null,
     },
   });
 }
@@ -231,6 +258,7 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
           ...fields,
           priority: flagged.length > 0 ? 'normal' : 'low',
           callbackPhone: callbackNumber(ctx.contact, screening.person),
+          callbackWhose: screening.person?.phone ? 'person' : ctx.contact.phone ? 'typer' : null,
           territoryId: territory.id,
           unrouted: territory.unrouted ?? false,
           createdAt: ctx.now,
@@ -244,15 +272,34 @@ function callbackNumber(contact: Contact, person: { phone: string | null } | nul
   return person?.phone ?? contact.phone ?? null;
 }
 
-/** A callback number was given: kept, and added to the open alerts that had none (coordinators told). */
+/**
+ * A callback number was given: kept on the person (their own number) or on the chat account (the
+ * typing person's), and added to the open alerts that had none, coordinators told whose it is. An
+ * empty number with whose 'typer' means the number the channel shows (WhatsApp).
+ */
 async function recordPhone(ctx: EffectContext, e: Of<'callbackPhone'>): Promise<void> {
-  if (e.personId) await ctx.tx.person.update({ where: { id: e.personId }, data: { phone: e.phone } });
-  else await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { phone: e.phone } });
+  if (e.phone && e.whose === 'person' && e.personId) await ctx.tx.person.update({ where: { id: e.personId }, data: { phone: e.phone } });
+  else if (e.phone) await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { phone: e.phone } });
   const open = await ctx.tx.alert.findMany({ where: { contactId: ctx.contact.id, status: { not: 'closed' }, callbackPhone: null } });
   for (const alert of open) {
-    await ctx.tx.alert.update({ where: { id: alert.id }, data: { callbackPhone: e.phone } });
-    await postPhoneUpdate(ctx.tx, postDeps(ctx), alert.id, ctx.now);
+    await ctx.tx.alert.update({ where: { id: alert.id }, data: { callbackPhone: e.phone || null, callbackWhose: e.whose } });
+    if (e.phone) await postPhoneUpdate(ctx.tx, postDeps(ctx), alert.id, ctx.now);
   }
+}
+
+/** The count of a helper's screening day: done, and how many with something to look at. */
+async function sessionSummary(ctx: EffectContext, sessionId: string, lang: string, key: string): Promise<void> {
+  const screenings = await ctx.tx.screening.findMany({ where: { sessionId, contactId: ctx.contact.id, status: 'completed' }, select: { alert: { select: { priority: true } } } });
+  const withAlert = screenings.filter((s) => s.alert && s.alert.priority !== 'low').length;
+  await enqueue(ctx.tx, {
+    key: `${key}:session`,
+    channel: ctx.contact.channel,
+    address: ctx.contact.address,
+    audience: 'contact',
+    contactId: ctx.contact.id,
+    message: { text: ctx.renderer.text(lang, { key: 'flow.sessionSummary', vars: { count: screenings.length, alerts: withAlert } }) },
+    notBefore: ctx.now,
+  });
 }
 
 /** The person's local team, looked up only for the texts that name it. */

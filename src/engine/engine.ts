@@ -18,6 +18,7 @@ import { applyEffects } from './effects.js';
 import { runFlow } from './flowRunner.js';
 import { KeyedQueue } from './keyedQueue.js';
 import { addDuration } from '../reminders/schedule.js';
+import { channelShowsNumber } from '../alerts/alertPosts.js';
 import type { Renderer } from './render.js';
 
 export interface EngineDeps {
@@ -37,6 +38,8 @@ export interface EngineDeps {
   reminders: ReminderSettings;
   /** How to ask for a phone number when a callback is needed on this channel and address, if at all. */
   askPhone: (channel: string, address: string) => 'button' | 'typed' | undefined;
+  /** CALLBACK_PHONE=ask: callback numbers may be asked for. */
+  callbacksEnabled: boolean;
   /** When this engine started: a chair-rise timer running across a restart is not trusted. */
   startedAt: () => Date;
   /** Called after each commit that may have queued messages. */
@@ -125,12 +128,17 @@ export class Engine {
       const persons = await knownPersons(tx, contact.id);
       const askPhone = d.askPhone(message.channel, message.address);
       const postcode = persons.find((p) => p.postcode)?.postcode;
+      const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+      const text = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
+      // A leaflet's link brings a source code ("/start CODE" on Telegram, "… code CODE" on WhatsApp).
+      const source = text !== undefined && !contact.source ? sourceCodeOf(text) : undefined;
+      if (source) await tx.contact.update({ where: { id: contact.id }, data: { source } });
       const event: InputEvent = {
         type: 'INPUT',
         newIds: { screening: d.newId(), person: d.newId() },
         at: message.receivedAt.toISOString(),
         persons,
-        ...(message.content.kind === 'text' ? { text: wellFormed(message.content.text) } : {}),
+        ...(text !== undefined ? { text } : {}),
         ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
         ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
         ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
@@ -138,6 +146,11 @@ export class Engine {
         phoneOnFile: !!contact.phone || persons.some((p) => p.phone),
         teamReachable: d.router.route(postcode).targets.length > 0,
         engineStartedAt: d.startedAt().toISOString(),
+        askPhoneEnabled: d.callbacksEnabled,
+        numberShown: channelShowsNumber(message.channel, message.address),
+        // No conversation yet and no hint from the channel: the language is recognised or asked.
+        ...(!stored && !message.languageHint && !message.group ? { languageUnknown: true } : {}),
+        ...(contact.helperKind || contact.lastPlace ? { helper: { ...(contact.helperKind ? { kind: contact.helperKind } : {}), ...(contact.lastPlace ? { lastPlace: contact.lastPlace } : {}) } } : {}),
       };
       // They answered: the one retry of a reminder is not needed any more.
       await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
@@ -239,6 +252,12 @@ export class Engine {
   }
 }
 
+/** The code of a leaflet link: "/start CODE" (Telegram), or "code CODE" / "ref CODE" in the first message. */
+export function sourceCodeOf(text: string): string | undefined {
+  const m = /^\/start\s+([A-Za-z0-9_-]{2,64})\s*$/.exec(text.trim()) ?? /\b(?:code|ref)\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9_-]{1,63})\b/i.exec(text);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
 /** Lone UTF-16 surrogates (a cut emoji) replaced, so that the text can be stored and read back. */
 export function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
@@ -264,7 +283,7 @@ export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPers
   const persons = await tx.person.findMany({
     where: { contactId },
     orderBy: { createdAt: 'asc' },
-    include: { screenings: { orderBy: { startedAt: 'desc' }, select: { status: true, wordSet: true, weightKg: true } } },
+    include: { screenings: { orderBy: { startedAt: 'desc' }, select: { status: true, wordSet: true, weightKg: true, mode: true } } },
   });
   return persons
     .filter((p) => p.birthYear !== null || p.firstName !== null)
@@ -278,6 +297,8 @@ export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPers
         ...(p.postcode ? { postcode: p.postcode } : {}),
         ...(p.phone ? { phone: p.phone } : {}),
         ...(p.consentVersion ? { consentVersion: p.consentVersion } : {}),
+        ...(p.consentBy ? { consentBy: p.consentBy } : {}),
+        ...(p.screenings.some((s) => s.mode === 'self') ? { self: true } : {}),
         ...(lastWeight !== undefined && lastWeight !== null ? { lastWeightKg: lastWeight } : {}),
         ...(p.screenings[0] ? { lastWordSet: p.screenings[0].wordSet } : {}),
         completedScreenings: completed.length,

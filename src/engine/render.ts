@@ -27,6 +27,9 @@ export interface SummaryInput {
   nextDate?: string;
 }
 
+/** Channels that show choices as buttons. */
+const BUTTONS = new Set(['telegram']);
+
 export class Renderer {
   constructor(
     private readonly locales: Locales,
@@ -37,20 +40,25 @@ export class Renderer {
    * One part in `lang`. Every text may name the support lines ({{lines}}), the emergency numbers
    * ({{emergency}}) and the person's local team ({{territoryLine}}): numbers come from configuration.
    */
-  text(lang: string, part: Part, place?: Place): string {
-    const territoryLine = place?.phone ? `\n${this.locales.text(lang, { key: 'safety.territoryPhone', vars: { territory: place.name, phone: place.phone } })}` : '';
-    const vars = { lines: this.lines(lang), emergency: this.emergency(lang), territoryLine, ...part.vars };
-    return this.locales.text(lang, { key: part.key, vars });
+  text(lang: string, part: Part, place?: Place, channel?: string): string {
+    const l = part.lang ?? lang;
+    const territoryLine = place?.phone ? `\n${this.locales.text(l, { key: 'safety.territoryPhone', vars: { territory: place.name, phone: place.phone } })}` : '';
+    // A person whose first name was not given is "la personne" / "the person".
+    const vars: Record<string, string | number> = { lines: this.lines(l), emergency: this.emergency(l), territoryLine, ...part.vars };
+    if (part.vars?.name === '') vars.name = this.locales.text(l, { key: 'common.thePerson' });
+    // Channels with buttons read "appuyez"; the others "répondez" (the *_buttons variants of a text).
+    if (channel && BUTTONS.has(channel)) vars.context = 'buttons';
+    return this.locales.text(l, { key: part.key, vars });
   }
 
-  reply(lang: string, reply: Reply, place?: Place): OutgoingMessage {
+  reply(lang: string, reply: Reply, place?: Place, channel?: string): OutgoingMessage {
     const choices = reply.choices ?? [];
-    const text = reply.parts.map((p) => this.text(lang, p, place)).join('\n\n');
+    const text = reply.parts.map((p) => this.text(lang, p, place, channel)).join('\n\n');
     if (choices.length === 0) return { text };
     const numbers = new Intl.ListFormat(lang, { type: 'disjunction' }).format(choices.map((_, i) => String(i + 1)));
     return {
       text,
-      choices: choices.map((c) => ({ id: c.id, label: this.text(lang, c.label) })),
+      choices: choices.map((c) => ({ id: c.id, label: this.text(lang, c.label, place, channel) })),
       choicesHint: this.locales.text(lang, { key: 'common.replyWith', vars: { numbers } }),
     };
   }

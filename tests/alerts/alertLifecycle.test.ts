@@ -47,7 +47,7 @@ describe('alert lifecycle', () => {
     expect(post).toContain('Vue : difficultés de vue');
     expect(post).toContain('/pris 1');
     expect(post).toContain('Rappeler : 0612345678');
-    expect(h.last()).toContain('Quelqu\'un de CPTS Sud vous appellera');
+    expect(h.summary()).toContain('Quelqu\'un de CPTS Sud vous appellera');
   });
 
   it('never promises a call when no number was given: the territory\'s phone instead', async () => {
@@ -57,8 +57,8 @@ describe('alert lifecycle', () => {
     script[14] = 'oui';
     for (const line of script) await h.say(line);
     await h.say('non merci');
-    expect(h.last()).not.toContain('vous appellera');
-    expect(h.last()).toContain('Vous pouvez appeler l\'équipe de CPTS Nord au 05 61 00 00 01');
+    expect(h.summary()).not.toContain('vous appellera');
+    expect(h.summary()).toContain('Vous pouvez appeler l\'équipe de CPTS Nord au 05 61 00 00 01');
     expect(h.channel.to(NORD)[0]!.message.text).toContain('pas de rappel possible');
   });
 
@@ -67,7 +67,7 @@ describe('alert lifecycle', () => {
     await flagged('75011');
     const [post] = h.channel.to(NORD).map((s) => s.message.text);
     expect(post).toContain('hors des territoires connus');
-    expect(h.last()).toContain('Vous pouvez aussi les appeler au 05 61 00 00 01');
+    expect(h.summary()).toContain('Vous pouvez aussi les appeler au 05 61 00 00 01');
   });
 
   it('take, already taken, close, open list — only from the territory\'s own group', async () => {

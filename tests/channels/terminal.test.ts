@@ -43,7 +43,8 @@ describe('terminal chat', () => {
     expect(printed).toContain('  1. Yes, that\'s fine\n  2. No thank you');
     expect(printed).toContain('  2. A relative (I\'m answering with or for a family member)');
     expect(printed).toContain('Question 14 of 14');
-    expect(printed).toContain('could you write your phone number?');
+    expect(printed).toContain('Does Arthur agree?');
+    expect(printed).toContain("What is Arthur's phone number?");
     expect(printed).not.toContain('Share my number'); // no such button in a terminal
     expect(printed).toContain('Here is the summary for Arthur');
     expect(printed).toMatch(/^\[coordinators\] 🔔 Alert no\. 1 – default area$/m);

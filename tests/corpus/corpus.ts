@@ -88,6 +88,9 @@ export async function lastAnswer(h: Harness, address: string, item: ItemId): Pro
 const ON: Record<string, (lang: string) => string> = {
   consent: () => '1',
   who: () => '1',
+  helperKind: () => '1',
+  place: (lang) => (lang === 'fr' ? 'passer' : 'skip'),
+  personConsent: () => '1',
   firstName: () => 'Jeanne',
   birthYear: () => '1947',
   postcode: () => '31000',

@@ -61,7 +61,7 @@ describe('not assessed reaches coordinators', () => {
     const alert = await h.db.read((db) => db.alert.findFirst());
     expect(alert).toMatchObject({ priority: 'low', toComplete: '["cognition"]', domains: '[]' });
     expect(h.channel.to(GROUP)[0]!.message.text).toContain('À compléter');
-    expect(h.last()).toContain('Mémoire : pas pu être évalué');
+    expect(h.summary()).toContain('Mémoire : pas pu être évalué');
   });
 });
 

@@ -110,6 +110,12 @@ export class Harness {
     return this.channel.to(address).at(-1)?.message.choices?.map((c) => c.label) ?? [];
   }
 
+  /** The last summary sent to `address` (the "how was it?" question comes after it). */
+  summary(address = 'user-1'): string {
+    const texts = this.channel.to(address).map((m) => m.message.text);
+    return [...texts].reverse().find((t) => /^(Merci, c'est terminé|Thank you, that's all)/.test(t)) ?? '';
+  }
+
   last(address = 'user-1'): string {
     const mine = this.channel.to(address);
     return mine[mine.length - 1]?.message.text ?? '';

@@ -5,10 +5,10 @@ export const FR_NORMAL = [
 ];
 
 /**
- * Flags vision (V1 yes) and mobility (could not rise), in relative mode with the whisper test; the
- * phone number asked for the callback is typed (CALLBACK_PHONE=ask).
+ * Flags vision (V1 yes) and mobility (could not rise), in relative mode with the whisper test: Arthur
+ * agrees, and his own number is given for the callback (CALLBACK_PHONE=ask).
  */
 export const EN_FLAGGED = [
-  'hello', 'yes', 'a relative', 'Arthur', '1941', 'SW1A 1AA', 'ready', 'the 22nd of November 2026', 'Sunday', 'no',
-  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice', '07700 900123',
+  'hello', 'yes', 'a relative', 'Arthur', 'yes', '1941', 'SW1A 1AA', 'ready', 'the 22nd of November 2026', 'Sunday', 'no',
+  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice', '1', '07700 900123',
 ];

@@ -187,6 +187,11 @@ export class TelegramE2E {
     return this.botMessages(chatId).at(-1)!;
   }
 
+  /** The last summary sent in a chat (the "how was it?" question follows it). */
+  summary(chatId: number | string): StoredBot {
+    return [...this.botMessages(chatId)].reverse().find((m) => /^(Merci, c'est terminé|Thank you, that's all)/.test(m.message.text ?? ''))!;
+  }
+
   buttons(m: StoredBot): Array<{ text: string; callback_data: string }> {
     const markup = m.message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
     return markup?.inline_keyboard?.flat() ?? [];

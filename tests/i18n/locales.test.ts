@@ -10,7 +10,7 @@ const read = (lang: string, file: string) => JSON.parse(readFileSync(path.join(L
 function shape(node: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
   if (typeof node === 'string') {
-    out.set(prefix, [...node.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort().join(','));
+    out.set(prefix, [...new Set([...node.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))].sort().join(','));
   } else if (Array.isArray(node)) {
     out.set(prefix, 'array');
   } else if (node && typeof node === 'object') {

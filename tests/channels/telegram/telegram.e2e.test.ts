@@ -73,7 +73,7 @@ describe('Telegram end to end', () => {
     expect(t.last(chat).message.text).toContain('partager votre numéro');
     expect(t.last(chat).message.reply_markup).toMatchObject({ keyboard: [[{ text: '📱 Partager mon numéro', request_contact: true }], [{ text: 'Non merci' }]] });
     await t.sendRaw(chat, { contact: { phone_number: '+33612345678', first_name: 'Jeanne', user_id: chat } });
-    const summary = t.last(chat).message;
+    const summary = t.summary(chat).message;
     expect(summary.text).toContain('Vue : à regarder de plus près');
     expect(summary.text).toContain('Déplacements : tout va bien');
     expect(summary.reply_markup).toEqual({ remove_keyboard: true });
@@ -97,9 +97,9 @@ describe('Telegram end to end', () => {
     const chat = 202;
     await t.say(chat, 'hello', 'en');
     expect(t.last(chat).message.text).toContain('How are you, really?');
-    const script = ['yes', 'a relative', 'Arthur', '1941', 'SW1A 1AA', 'ok', today('en').date, today('en').weekday, 'no', 'done in under 14 seconds', 'no', 'no', '70', 'no', 'no', 'yes, all three', 'no', 'no', 'flower door rice'];
+    const script = ['yes', 'a relative', 'Arthur', 'yes', '1941', 'SW1A 1AA', 'ok', today('en').date, today('en').weekday, 'no', 'done in under 14 seconds', 'no', 'no', '70', 'no', 'no', 'yes, all three', 'no', 'no', 'flower door rice'];
     for (const line of script) await t.say(chat, line, 'en');
-    const summary = t.last(chat).message.text;
+    const summary = t.summary(chat).message.text;
     expect(summary).toContain('Here is the summary for Arthur');
     expect(summary).toContain('All good: keep it up!');
     const screening = await db().read((d) => d.screening.findFirstOrThrow({ where: { contact: { address: String(chat) } }, include: { results: true } }));
@@ -180,14 +180,14 @@ describe('Telegram reminders', () => {
       const chat = 505;
       const script = ['hello', 'yes', 'me', 'Ada', '1950', '75011', 'ok', today('en').date, today('en').weekday, 'no', '2', 'no', 'no', 'skip', 'no', 'no', 'no', 'no', 'flower door rice'];
       for (const line of script) await r.say(chat, line, 'en');
-      expect(r.last(chat).message.text).toContain("I'll suggest doing these questions again around");
+      expect(r.summary(chat).message.text).toContain("I'll suggest doing these questions again around");
       const deadline = Date.now() + 15_000;
       while (!r.texts(chat).some((x) => x.includes('A few months ago')) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
       const reminder = r.last(chat);
       expect(reminder.message.text).toContain('A few months ago you answered our short questions');
       expect(r.buttons(reminder).map((b) => b.text)).toEqual(['Start now', 'Remind me in a week', 'No more reminders']);
       await r.press(chat, 'Start now');
-      expect(r.last(chat).message.text).toContain('Welcome back!');
+      expect(r.last(chat).message.text).toContain("We'll go through the same short questions as last time");
       expect(r.last(chat).message.text).toContain('Question 1 of 13');
     } finally {
       await r.close();

@@ -105,7 +105,7 @@ describe('WhatsApp channel', () => {
     const words = s.client.sent.find((x) => x.content.includes('fleur, porte, riz'))!;
     expect(s.client.deleted).toEqual([words.id]);
     // WhatsApp gives the number: no phone question; the summary comes straight after the recall.
-    expect(seen.at(-1)).toContain('Vue : à regarder de plus près');
+    expect(seen.find((t) => t.startsWith("Merci, c'est terminé"))).toContain('Vue : à regarder de plus près');
     const group = s.sentTo(COORD);
     expect(group).toHaveLength(1);
     expect(group[0]).toContain('🔔 Alerte n°1 – MSP du Lac');

@@ -28,7 +28,7 @@ const TEXTS = [
 ];
 
 function events(persons: KnownPerson[]): Array<{ label: string; event: FlowEvent }> {
-  const base = { type: 'INPUT' as const, at, persons, askPhone: 'typed' as const, newIds: { screening: 's1', person: 'p1' } };
+  const base = { type: 'INPUT' as const, at, persons, askPhone: 'typed' as const, askPhoneEnabled: true, newIds: { screening: 's1', person: 'p1' } };
   const person: KnownPerson = persons[0] ?? { id: 'p9', firstName: 'Paul', birthYear: 1940, postcode: '31000', completedScreenings: 1, lastWordSet: 1 };
   return [
     ...TEXTS.map((text) => ({ label: text, event: { ...base, text } })),
@@ -58,6 +58,8 @@ function step(snapshot: Snap | undefined, event: FlowEvent): { next: Snap; effec
   actor.on('*', (e) => effects.push(e as Effect));
   actor.start();
   actor.send(event);
+  const status = actor.getSnapshot().status;
+  if (status !== 'active') throw new Error(`the machine ended in status ${status}: ${String((actor.getSnapshot() as { error?: unknown }).error)}`);
   const next = actor.getPersistedSnapshot() as unknown as Snap;
   actor.stop();
   return { next: JSON.parse(JSON.stringify(next)) as Snap, effects };
@@ -68,6 +70,13 @@ function explore(persons: KnownPerson[]) {
   const start = step(undefined, { type: 'NUDGE', at }).next; // a fresh snapshot (NUDGE does nothing in idle)
   const seen = new Map<string, Snap>([[key(start), start]]);
   const edges = new Map<string, Set<string>>();
+  // How each state was first reached: the path of a problem is printed with it.
+  const via = new Map<string, { from: string; label: string }>();
+  const path = (k: string): string => {
+    const labels: string[] = [];
+    for (let at = via.get(k); at; at = via.get(at.from)) labels.unshift(at.label);
+    return labels.join(' → ');
+  };
   const queue = [start];
   const problems: string[] = [];
   let processed = 0;
@@ -75,7 +84,14 @@ function explore(persons: KnownPerson[]) {
     const s = queue.shift()!;
     const from = key(s);
     for (const { label, event } of evs) {
-      const { next, effects } = step(s, event);
+      let out: ReturnType<typeof step>;
+      try {
+        out = step(s, event);
+      } catch (err) {
+        problems.push(`after [${path(from)}] --${label}--> ${(err as Error).message}`);
+        continue;
+      }
+      const { next, effects } = out;
       const where = `${from} --${label}-->`;
       // A completed screening is never answered again.
       if (s.context.completed && s.context.screening) {
@@ -94,10 +110,14 @@ function explore(persons: KnownPerson[]) {
           problems.push(`${where} took a number that is not a choice as an answer`);
         }
       }
+      // In a screening's questions, there is a screening.
+      const needs = ['personConsent', 'birthYear', 'postcode', 'phoneWhose', 'phone', 'C2', 'C3_date', 'C3_day', 'C1', 'M1', 'N1', 'P2', 'C4'];
+      if (JSON.stringify(next.value) === '"asking"' && needs.includes(next.context.step) && !next.context.screening) problems.push(`after [${path(from)}] --${label}--> at ${next.context.step} without a screening`);
       const to = key(next);
       if (!edges.has(to)) edges.set(to, new Set());
       edges.get(to)!.add(from);
       if (!seen.has(to)) {
+        via.set(to, { from, label });
         seen.set(to, next);
         queue.push(next);
       }

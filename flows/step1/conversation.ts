@@ -8,7 +8,7 @@ import { normalize, words } from './text.js';
 import { isMoodFlagged, scoreScreening } from './scoring.js';
 import type { FlowDeps, Parsed, ScreeningState, StepContext } from './steps.js';
 import { choicesFor, firstStep, helpFor, isItem, isOptional, itemOfStep, nameOf, nextStep, parseStep, progress, promptFor, SHORT_FORMS } from './steps.js';
-import type { ChoiceSpec, Clarity, DangerKind, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
+import type { AnswerValue, ChoiceSpec, Clarity, DangerKind, DomainResult, Effect, InputEvent, ItemId, KnownPerson, Mode, Part, RecordedAnswer, RemindEvent, StepId } from './types.js';
 import { CLARITY, CONSENT_VERSION, QUESTIONNAIRE_VERSION } from './types.js';
 
 /** The states a person can come back to after an interruption (danger, pause, language, erase). */
@@ -311,6 +311,19 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
       effects.push({ type: 'answer', screeningId: s.id, item: v.item, raw: raw(ctx, ev), value: v.value, askedAt, answeredAt: ev.at });
       // The chair-rise parts go back to the chair rise itself for `back`.
       next.trail.push(itemOfStep(ctx.step) ?? ctx.step);
+      // "lundi 23 novembre 2026": the weekday was given with the date; it is not asked again.
+      const given = v.item === 'C3_date' && v.value.status === 'answered' && 'date' in v.value ? v.value.date : undefined;
+      if (given && given.weekday !== undefined && !given.dontKnow) {
+        const day: AnswerValue = { status: 'answered', date: { weekday: given.weekday } };
+        next.answers = { ...next.answers, C3_day: { value: day, askedAt, answeredAt: ev.at } };
+        effects.push({ type: 'answer', screeningId: s.id, item: 'C3_day', raw: raw(ctx, ev), value: day, askedAt, answeredAt: ev.at });
+        next.trail.push('C3_day');
+        const after = nextStep('C3_day', next);
+        if (after !== 'done') {
+          const asked = askOutcome(next, after, ev.at, notices);
+          return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
+        }
+      }
     }
   }
   const following = nextStep(ctx.step, next);
@@ -444,6 +457,12 @@ export function back(ctx: Step1Context, ev: InputEvent): Outcome {
   }
   const trail = [...ctx.trail];
   const previous = trail.pop();
+  // Nothing answered yet in this screening: back to "who is answering" (the screening started is left).
+  if (previous === undefined && ctx.screening && !ctx.completed && ctx.step !== 'who') {
+    const base = { ...ctx, screening: undefined, mode: undefined, trail: [] };
+    const asked = askOutcome(base, 'who', ev.at);
+    return { patch: { screening: undefined, mode: undefined, trail: [], timer: undefined, ...asked.patch }, effects: [...abandon(ctx, ev.at), ...asked.effects] };
+  }
   if (previous === undefined) return repeat(ctx, [{ key: 'common.firstStep' }]);
   const asked = askOutcome(ctx, previous, ev.at);
   return { patch: { trail, timer: undefined, ...asked.patch }, effects: asked.effects };
@@ -465,7 +484,8 @@ export function danger(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, return
   const parts: Part[] = [];
   if (read.emergency) parts.push({ key: 'safety.emergency' });
   if (read.distress) parts.push({ key: read.emergency ? 'safety.distressLines' : 'safety.distress' });
-  const screening = ctx.screening && !ctx.completed ? ctx.screening : undefined;
+  // After a summary too, the alert is about that person (their details and number are known).
+  const screening = ctx.screening;
   const team = ev.teamReachable !== false;
   const askingPhone = team && !!ev.askPhone && !ev.phoneOnFile && !screening?.phoneKnown;
   const effects: Effect[] = [{ type: 'urgent', kind, ...(screening ? { screeningId: screening.id, personId: screening.personId } : {}), at: ev.at }];
@@ -485,7 +505,7 @@ function phoneChoices(button: boolean): ChoiceSpec[] {
 
 /** The number asked for after words of danger: given (recorded on the alert) or refused. */
 export function safetyPhone(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome | undefined {
-  const parsed = parseStep('phone', ev, { ...ctx, phoneButton: ctx.phoneButton }, deps);
+  const parsed = parseStep('phone', ev, { ...ctx, pending: undefined, phoneButton: ctx.phoneButton }, deps);
   if (!parsed.ok || parsed.value.step !== 'phone') return undefined;
   const effects: Effect[] = [];
   const screening = ctx.screening && !ctx.completed ? ctx.screening : undefined;
@@ -494,7 +514,8 @@ export function safetyPhone(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): 
     const own = !screening || screening.mode === 'self';
     effects.push({ type: 'callbackPhone', phone: parsed.value.phone, whose: own ? 'person' : 'typer', ...(own && screening ? { personId: screening.personId } : {}) });
   }
-  const parts: Part[] = [{ key: parsed.value.phone ? 'safety.phoneThanks' : 'safety.noCallback' }, { key: 'safety.continueOrStop' }];
+  const refused = ctx.safety?.kind === 'emergency' ? 'safety.noCallbackEmergency' : 'safety.noCallback';
+  const parts: Part[] = [{ key: parsed.value.phone ? 'safety.phoneThanks' : refused }, { key: 'safety.continueOrStop' }];
   effects.push({ type: 'reply', parts, choices: distressChoices });
   return {
     patch: { safety: { kind: ctx.safety!.kind, askingPhone: false }, ...(screening && parsed.value.phone ? { screening: { ...screening, phoneKnown: true } } : {}) },
@@ -549,6 +570,11 @@ export function resume(ctx: Step1Context, ev: InputEvent, notices: Part[] = []):
   const clear = { safety: undefined, returnTo: undefined };
   switch (ctx.returnTo ?? 'asking') {
     case 'asking':
+      // Back to the chair rise after an interruption: the timer is not trusted, the exercise is asked again.
+      if (ctx.step === 'M1_timer' || ctx.step === 'M1_confirm') {
+        const asked = askOutcome({ ...ctx, timer: undefined }, 'M1', ev.at, notices);
+        return { patch: { ...clear, timer: undefined, ...asked.patch }, effects: asked.effects };
+      }
       return { patch: clear, effects: repeat(ctx, notices).effects };
     case 'reminded':
       return { patch: clear, effects: [reminderMessage(ctx.reminder!, notices)] };

@@ -125,9 +125,11 @@ export interface Lexicon {
    * Phrases that pick a choice of "who is answering". A profession ("pharmacienne") outweighs a
    * relative ("ma mère"), which outweighs "j'aide", which outweighs "moi".
    */
-  choiceWords: { self: string[]; relative: string[]; helper: string[]; helperWeak: string[]; notRelative: string[] };
+  choiceWords: { self: string[]; relative: string[]; helper: string[]; helperWeak: string[]; notRelative: string[]; continue: string[]; stopNow: string[] };
   /** Words that say which kind of helper ("pharmacienne", "aide à domicile"). */
   helperKinds: Record<string, string[]>;
+  /** The typer's own view in a test the person takes ("moi je dirais", "I'd say"): asked again. */
+  helperOpinion: string[];
   /** Greetings: recognise the language of a first message, and a person coming back after a break. */
   greetings: string[];
   /** "In a week", "later": answers to a reminder that put it off. */
@@ -175,6 +177,7 @@ export interface CompiledLexicon {
   weightChanged: Phrase[];
   helperKinds: Record<string, Phrase[]>;
   greetings: Phrase[];
+  helperOpinion: Phrase[];
   safety: Record<'distress' | 'distressIdioms' | 'emergency' | 'emergencyIdioms', Phrase[]>;
   numberWords: ReadonlyMap<string, number>;
   decimalWords: ReadonlySet<string>;
@@ -228,6 +231,7 @@ export function compileLexicons(lexicons: Lexicons, nearWords: Readonly<Record<s
       weightChanged: c(lex.weightChanged),
       helperKinds: Object.fromEntries(Object.entries(lex.helperKinds).map(([k, list]) => [k, c(list)])),
       greetings: c(lex.greetings),
+      helperOpinion: c(lex.helperOpinion),
       who: {
         self: c(lex.choiceWords.self),
         relative: c(lex.choiceWords.relative),

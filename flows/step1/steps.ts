@@ -253,7 +253,7 @@ export function choicesFor(step: StepId, ctx: StepContext): ChoiceSpec[] | undef
     case 'N3':
       return [{ id: 'skip', label: { key: 'choice.skip' } }];
     case 'C2':
-      return [{ id: 'ready', label: { key: 'choice.ready' } }];
+      return [{ id: 'ready', label: other(ctx) ? { key: 'choice.ready_helper', vars: { name: nameOf(ctx) } } : { key: 'choice.ready' } }];
     case 'phone':
       return [...(ctx.phoneButton ? [{ id: 'share_phone', label: { key: 'choice.sharePhone' } }] : []), { id: 'no_phone', label: { key: 'choice.noPhone' } }];
     case 'M1':
@@ -315,9 +315,9 @@ export function promptFor(step: StepId, ctx: StepContext, short = false): Part[]
     case 'firstName':
       return [{ key: other ? 'flow.firstNameOther' : 'flow.firstNameSelf' }];
     case 'birthYear':
-      return [{ key: other ? 'flow.birthYearOther' : 'flow.birthYearSelf' }];
+      return [{ key: other ? 'flow.birthYearOther' : 'flow.birthYearSelf', vars: { name } }];
     case 'postcode':
-      return [{ key: other ? 'flow.postcodeOther' : 'flow.postcodeSelf' }];
+      return [{ key: other ? 'flow.postcodeOther' : 'flow.postcodeSelf', vars: { name } }];
     case 'phone':
       if (ctx.phoneFor === 'person') return [{ key: 'flow.phonePerson', vars: { name } }];
       return [{ key: ctx.phoneButton ? 'flow.phone' : 'flow.phoneTyped' }];
@@ -374,6 +374,8 @@ const SYNONYMS: Record<string, (r: Readers) => string[]> = {
   ready: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.commands.done, ...x.commands.start, ...x.answers.agree]),
   another: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.answers.agree]),
   finish: (r) => allOf(r.lexicons, (x) => [...x.answers.no, ...x.commands.done, ...x.commands.stop]),
+  continue: (r) => allOf(r.lexicons, (x) => x.choiceWords.continue),
+  stop: (r) => allOf(r.lexicons, (x) => x.choiceWords.stopNow),
 };
 
 /** The number of a choice on screen: "2", "n°2", "choix 2". Undefined when the text is not just that. */
@@ -445,9 +447,18 @@ function typedChair(text: string, ctx: StepContext, deps: FlowDeps, bareNumbers:
   }
 }
 
+const other = (ctx: StepContext) => ctx.mode !== undefined && ctx.mode !== 'self';
+
 export function chairThreshold(): number {
   for (const r of INSTRUMENT.rules) for (const a of r.alertWhen) if (a.when === 'unableOrSecondsAtLeast') return a.seconds;
   throw new Error('the instrument has no chair-rise rule');
+}
+
+/** An age said instead of a year: "il a 79 ans", "I'm 80", "quatre-vingt-deux ans". */
+function ageIn(prepared: string): number | undefined {
+  const n = normalize(prepared);
+  const age = /\b(\d{2,3})\s*(?:ans|an|years?|yrs?|y o)\b/.exec(n) ?? /\b(?:i m|im|i am|j ai|il a|elle a|he s|she s|he is|she is)\s+(\d{2,3})\b/.exec(n);
+  return age ? Number(age[1]) : undefined;
 }
 
 /** A birth year: "1948", "48", "le 3 mars 1947", "3.3.47", "nineteen forty-eight"; not an age, a phone or a postcode. */
@@ -466,8 +477,8 @@ function readYear(text: string, at: string, deps: FlowDeps): number | undefined 
     return years[0];
   }
   if (/\d{5}/.test(prepared)) return undefined;
-  // An age ("80 ans", "I'm 80") is not a year.
-  if (/\b\d{2,3}\s*(ans|an|years?|yrs?|y o)\b/i.test(normalize(prepared)) || /\b(i m|im|i am|j ai)\s+\d{2}\b/.test(normalize(prepared))) return undefined;
+  // An age ("il a 79 ans", "I'm 80") is not a year: the caller offers the two years it may be.
+  if (ageIn(prepared) !== undefined) return undefined;
   const date = /\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(\d{2})(?:\D|$)/.exec(prepared);
   if (date) return 1900 + Number(date[1]);
   const twoDigits = prepared.match(/(?<!\d)\d{2}(?!\d)/g) ?? [];
@@ -499,6 +510,11 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
     if (read === 'hedge') return clarifying ? { ok: false, hint: { key: 'help.clarify' } } : { ok: true, value: { step: 'pending', pending: { kind: 'clarify', raw: text } } };
     const yes = read === 'dontKnow' ? null : read === 'yes';
     return answered(step, { status: 'answered', yes, ...(clarifying ? { clarified: true as const } : {}) });
+  }
+  // In a test the person takes (the date, the words), the typer's own view is not their answer.
+  const item = itemOfStep(step);
+  if (item && ['date', 'weekday', 'recall'].includes(itemOf(item).answer) && other(ctx) && !picked && has(text, deps, (c) => c.helperOpinion)) {
+    return { ok: false, hint: { key: 'flow.onlyTheirAnswer', vars: { name: nameOf(ctx) } } };
   }
   switch (step) {
     case 'consent': {
@@ -536,12 +552,19 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       return picked ? { ok: true, value: { step, personId: picked === 'new' ? null : picked.slice(2) } } : { ok: false };
     case 'firstName': {
       if (picked === 'skip') return { ok: true, value: { step, firstName: null } };
-      const name = text.replace(/\s+/g, ' ');
-      if (name.length < 1 || name.length > 40 || !/\p{L}/u.test(name) || /\d/.test(name)) return { ok: false };
-      return { ok: true, value: { step, firstName: name.charAt(0).toUpperCase() + name.slice(1) } };
+      const name = firstNameIn(text);
+      if (!name) return { ok: false, hint: { key: 'flow.firstNameHint' } };
+      return { ok: true, value: { step, firstName: name } };
     }
     case 'birthYear': {
       const year = readYear(text, reply.at, deps);
+      if (year === undefined) {
+        // "j'ai 80 ans": born in 1945 or 1946, which one is asked rather than guessed.
+        const prepared = hasNumberWords(text, deps.readers) ? withDigits(text, deps.readers) : text;
+        const age = ageIn(prepared);
+        const now = new Date(reply.at).getUTCFullYear();
+        if (age !== undefined && age >= 50 && age < 120) return { ok: false, hint: { key: 'flow.birthYearFromAge', vars: { early: now - age - 1, late: now - age } } };
+      }
       // Under 50 is taken for a slip (the helper's own year, a typo): asked again.
       if (year === undefined || year < 1900 || year > new Date(reply.at).getUTCFullYear() - 50) return { ok: false, hint: { key: 'flow.birthYearInvalid' } };
       return { ok: true, value: { step, birthYear: year } };
@@ -554,12 +577,11 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       if (reply.phone) return { ok: true, value: { step, phone: reply.phone } };
       if (picked === 'no_phone') return { ok: true, value: { step, phone: null } };
       const digits = text.replace(/[\s.()-]/g, '');
-      if (/^\+?\d{8,15}$/.test(digits)) return { ok: true, value: { step, phone: digits } };
-      return { ok: false, hint: { key: 'flow.phoneInvalid' } };
+      return plausiblePhone(digits) ? { ok: true, value: { step, phone: digits } } : { ok: false, hint: { key: 'flow.phoneInvalid' } };
     }
     case 'C2':
-      // Any words say "ready"; a number that is not the one choice on screen is not an answer.
-      if (!picked && choiceNumber(text) !== undefined) return { ok: false };
+      // Any words say "ready"; a number that is not the one choice on screen, or a question, is not an answer.
+      if (!picked && (choiceNumber(text) !== undefined || text.includes('?'))) return { ok: false, hint: { key: other(ctx) ? 'help.C2_helper' : 'help.C2' } };
       return answered('C2', { status: 'answered', ready: true });
     case 'C3_date':
       return parseDateStep(text, reply.at, ctx, deps);
@@ -572,6 +594,8 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       if (picked) return answered('M1', chairValue(picked as ChairResult, 'choice'));
       const typed = typedChair(text, ctx, deps, true);
       if (typed) return typed;
+      // "I don't know" (not done, not timed): not assessed, never normal.
+      if (onlyDontKnow(text, deps)) return answered('M1', { status: 'not_assessed' });
       // "ok, ready, go": a short reply that says to start.
       if (words(normalize(text)).length <= 5 && has(text, deps, (c) => c.start)) return { ok: true, value: { step: 'chair', next: 'M1_timer', timer: { startedAt: reply.at } } };
       return { ok: false };
@@ -579,6 +603,8 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
     case 'M1_timer':
       return parseTimer(reply, text, picked, ctx, deps);
     case 'M1_confirm': {
+      // Less than 4 seconds cannot be 5 rises: "yes" does not make it right, the time is asked.
+      if (picked === 'right' && (ctx.timer?.seconds ?? 0) < INSTRUMENT.implausibleChairSeconds) return { ok: true, value: { step: 'chair', next: 'M1_manual' } };
       if (picked === 'right') {
         const s = ctx.timer!.seconds!;
         return answered('M1', chairValue(s >= chairThreshold() ? 'slow' : 'fast', ctx.timer?.startedAt ? 'timer' : 'typed', { seconds: s }));
@@ -607,6 +633,7 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
     case 'H2': {
       if (picked) return answered('H2', { status: 'answered', whisper: picked === 'right' });
       if (!text || choiceNumber(text) !== undefined) return { ok: false };
+      if (onlyDontKnow(text, deps)) return answered('H2', { status: 'not_assessed' });
       const read = readWhisper(text, deps);
       return read === undefined ? { ok: false } : answered('H2', { status: 'answered', whisper: read });
     }
@@ -648,7 +675,9 @@ function parseDateStep(text: string, at: string, ctx: StepContext, deps: FlowDep
   // Number words ("vingt-deux novembre deux mille vingt-six") as digits; punctuation kept otherwise.
   const prep = (t: string) => (hasNumberWords(t, deps.readers) ? withDigits(t, deps.readers) : t);
   const prepared = prep(first!);
-  let date = parseDate(prepared, lexicons) ?? (pending ? yearOnly(prepared) : undefined);
+  // Asked for the year: "26", "2026", "deux mille vingt-six" alone are the year, not a day.
+  const year = pending && /^\s*\d{2}(\d{2})?\s*[.!]?\s*$/.test(prepared) ? yearOnly(prepared) : undefined;
+  let date = year ?? parseDate(prepared, lexicons) ?? (pending ? yearOnly(prepared) : undefined);
   for (const part of corrected) {
     const again = parseDate(prep(part), lexicons);
     if (again) date = { ...(date ?? {}), ...again };
@@ -693,6 +722,17 @@ function yearOnly(prepared: string): DateAnswer | undefined {
   return { year: n < 100 ? 2000 + n : n };
 }
 
+/**
+ * A first name: "Jeanne", or said in a sentence ("Papa s'appelle Jean", "my name is Ada"). More than
+ * three words with no such phrase is not taken as a name.
+ */
+function firstNameIn(text: string): string | undefined {
+  const said = /(?:s'appelle|s’appelle|m'appelle|m’appelle|je suis|prénom est|prenom est|prénom c'est|name is|name's|called|i'm|i am|c'est)\s+(\p{L}[\p{L}'’-]*(?:\s+\p{L}[\p{L}'’-]*)?)\s*[.!]*$/iu.exec(text.trim());
+  const name = (said ? said[1]! : text).trim().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
+  if (name.length < 1 || name.length > 40 || !/\p{L}/u.test(name) || /\d/.test(name) || name.split(' ').length > 3) return undefined;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** A French postcode (5 digits), a UK postcode ("SW1A 1AA") or an Irish Eircode ("D02 X285"). */
 function postcodeIn(raw: string, deps: FlowDeps): string | undefined {
   // Said in words ("douze mille", "E C one A one B B"): digits, and letters spelt one by one joined.
@@ -719,6 +759,18 @@ function postcodeIn(raw: string, deps: FlowDeps): string | undefined {
 function has(text: string, deps: FlowDeps, pick: (c: Readers['compiled'][number]) => Phrase[]): boolean {
   const tokens = words(normalize(text));
   return deps.readers.compiled.some((c) => findPhrases(tokens, pick(c), c.matcher).length > 0);
+}
+
+/** "je ne sais pas", "dunno" and nothing else: a result nobody can give ("she mumbled" is asked again). */
+function onlyDontKnow(text: string, deps: FlowDeps): boolean {
+  return equalsPhrase(normalize(text), allOf(deps.readers.lexicons, (l) => l.answers.dontKnow));
+}
+
+/** A number someone can dial: +33… (8 to 15 digits), or a national number starting with 0 (10 or 11 digits). */
+export function plausiblePhone(digits: string): boolean {
+  if (/^\+\d{8,15}$/.test(digits)) return true;
+  if (/^0\d{9,10}$/.test(digits)) return true;
+  return /^[1-9]\d{7,14}$/.test(digits);
 }
 
 /** "elle a tout répété" / "deux sur trois" / "oui sauf le dernier": the whisper test in words. Any miss is a miss. */

@@ -23,6 +23,8 @@ export interface AlertFacts {
   toComplete: Domain[];
   danger?: DangerKind | null;
   unrouted?: boolean;
+  /** The person's language, when it is not the coordinators' (they will call in it). */
+  language?: string | null;
   /** Set on a re-post: when the alert was first raised. */
   repostSince?: Date;
   now: Date;
@@ -48,6 +50,7 @@ export function renderAlertMessage(locales: Locales, lang: string, a: AlertFacts
     a.firstName ? t('coordinators.person', { name: a.firstName, age }) : t('coordinators.personNoName', { age }),
   ];
   if (a.postcode) lines.push(t('coordinators.postcode', { postcode: a.postcode }));
+  if (a.language && a.language !== lang) lines.push(t('coordinators.speaks', { language: locales.text(a.language, { key: 'language.name' }) }));
   if (a.unrouted) lines.push(t('coordinators.unrouted'));
   if (!a.callback) lines.push(t('coordinators.noCallback'));
   else if (a.mode && a.mode !== 'self' && a.callbackWhose) lines.push(t('coordinators.callbackWithWhose', { how: a.callback, whose: t(`coordinators.callbackWhose.${a.callbackWhose}`) }));

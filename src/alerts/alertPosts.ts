@@ -61,6 +61,7 @@ export async function postAlert(tx: Tx, deps: AlertPostDeps, alertId: number, ki
     firstName: alert.person?.firstName ?? null,
     birthYear: alert.person?.birthYear ?? null,
     postcode: alert.person?.postcode ?? null,
+    language: alert.contact.language,
     ...(callback ? { callback } : {}),
     mode: (alert.screening?.mode as Mode | undefined) ?? null,
     helperKind: alert.screening?.helperKind ?? null,

@@ -327,13 +327,21 @@ function postDeps(ctx: EffectContext) {
  * Words of danger: one open urgent alert per screening (or per contact outside a screening). A
  * physical emergency after words of distress is told again: the category changed.
  */
+/** A new message of danger on an alert already posted: posted again when the last post is this old. */
+const DANGER_REPOST_AFTER_MS = 5 * 60_000;
+
 async function raiseUrgent(ctx: EffectContext, e: Of<'urgent'>): Promise<void> {
   const open = { status: { not: 'closed' } };
   const existing = e.screeningId
     ? await ctx.tx.alert.findUnique({ where: { screeningId: e.screeningId } })
     : await ctx.tx.alert.findFirst({ where: { contactId: ctx.contact.id, screeningId: null, priority: 'urgent', ...open } });
   const known = existing && existing.priority === 'urgent' && existing.status !== 'closed';
-  if (known && (existing.danger === e.kind || existing.danger === 'emergency')) return; // coordinators already know
+  if (known && (existing.danger === e.kind || existing.danger === 'emergency')) {
+    // Coordinators know; words of danger written again after a while are posted again, not lost in a thread.
+    const since = existing.lastPostedAt ? ctx.now.getTime() - existing.lastPostedAt.getTime() : Infinity;
+    if (since >= DANGER_REPOST_AFTER_MS) await postAlert(ctx.tx, postDeps(ctx), existing.id, 'urgent', ctx.now);
+    return;
+  }
   const person = e.personId ? await ctx.tx.person.findUnique({ where: { id: e.personId } }) : null;
   const territory = ctx.router.route(person?.postcode);
   const alert = existing

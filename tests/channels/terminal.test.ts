@@ -39,7 +39,7 @@ describe('terminal chat', () => {
     input.end(EN_FLAGGED.join('\n') + '\n');
     await done;
     await app.stop();
-    expect(printed).toContain('How are you, really?');
+    expect(printed).toContain("I'd like to ask you about ten short questions");
     expect(printed).toContain('  1. Yes, that\'s fine\n  2. No thank you');
     expect(printed).toContain('  2. A relative (I\'m answering with or for a family member)');
     expect(printed).toContain('Question 14 of 14');

@@ -24,7 +24,7 @@ describe('engine: a whole screening', () => {
   it('in French, all normal: summary, records, no alert', async () => {
     const h = await harness();
     const seen = await play(h, FR_NORMAL);
-    expect(seen[0]).toContain('Comment allez-vous, vraiment ?');
+    expect(seen[0]).toContain('Je vous propose une dizaine de petites questions');
     expect(seen.join('\n')).toContain('Question 13 sur 13');
     const summary = h.summary();
     expect(summary).toContain('Merci, c\'est terminé');

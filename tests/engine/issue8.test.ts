@@ -39,7 +39,8 @@ describe('urgent alerts that can be acted on', () => {
     expect(reply).not.toContain('Quand vous êtes prêt'); // not the help text
     const refusal = (await h.say('non merci')).join('\n');
     expect(refusal).toContain("Sans numéro, l'équipe ne pourra pas vous rappeler");
-    expect(refusal).toContain('3114');
+    expect(refusal).toContain('appelez tout de suite le 15 ou le 112');
+    expect(refusal).not.toContain('3114'); // a fall is not a crisis line's matter
     expect(h.channel.to(GROUP).at(-1)!.message.text).toContain('urgence physique');
     expect(await h.db.read((db) => db.alert.findFirst())).toMatchObject({ danger: 'emergency', callbackPhone: null });
   });

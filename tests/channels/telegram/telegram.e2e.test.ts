@@ -22,7 +22,7 @@ describe('Telegram end to end', () => {
   it('French, with buttons: a restart in the middle, a stale button, a sticker, a shared contact', async () => {
     const chat = 101;
     await t.say(chat, '/start');
-    expect(t.last(chat).message.text).toContain('Comment allez-vous, vraiment ?');
+    expect(t.last(chat).message.text).toContain('Je vous propose une dizaine de petites questions');
     const consent = t.last(chat);
     const consentAsSent = structuredClone(consent); // the emulator edits messages in place
     await t.press(chat, "Oui, c'est d'accord");
@@ -96,7 +96,7 @@ describe('Telegram end to end', () => {
   it('English, typed answers, language from Telegram, a duplicate update processed once', async () => {
     const chat = 202;
     await t.say(chat, 'hello', 'en');
-    expect(t.last(chat).message.text).toContain('How are you, really?');
+    expect(t.last(chat).message.text).toContain("I'd like to ask you about ten short questions");
     const script = ['yes', 'a relative', 'Arthur', 'yes', '1941', 'SW1A 1AA', 'ok', today('en').date, today('en').weekday, 'no', 'done in under 14 seconds', 'no', 'no', '70', 'no', 'no', 'yes, all three', 'no', 'no', 'flower door rice'];
     for (const line of script) await t.say(chat, line, 'en');
     const summary = t.summary(chat).message.text;
@@ -159,7 +159,7 @@ describe('Telegram webhook mode', () => {
       expect(await w.postToWebhook(update)).toBe(200);
       await w.settle();
       expect(w.texts(404)).toHaveLength(1);
-      expect(w.texts(404)[0]).toContain('Comment allez-vous, vraiment ?');
+      expect(w.texts(404)[0]).toContain('Je vous propose une dizaine de petites questions');
       w.expectDuplicate();
       expect(await w.postToWebhook(update)).toBe(200);
       await w.settle();

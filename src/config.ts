@@ -41,6 +41,7 @@ export const configSchema = z.object({
   TELEGRAM_PER_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1000),
   WHATSAPP_DAILY_CAP: z.coerce.number().int().positive().default(300),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{10,}$/, 'a token from @BotFather, like 123456789:AA…').optional(),
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, "the bot's username, such as IcopeNordBot (for leaflet links)").optional(),
   TELEGRAM_API_ROOT: z.url('a URL such as http://127.0.0.1:8081').optional(),
   TELEGRAM_WEBHOOK_URL: z.url('the public https URL Telegram should post updates to').optional(),
   TELEGRAM_WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),

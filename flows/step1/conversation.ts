@@ -134,6 +134,7 @@ export function reprompt(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Out
   const parsed = parseStep(ctx.step, ev, ctx, deps);
   // Choices need no extra hint: buttons explain themselves, numbered lists carry "Reply 1 or 2".
   const hint = (!parsed.ok && parsed.hint) || (choicesFor(ctx.step, ctx) ? undefined : helpFor(ctx.step, ctx));
+  if (!parsed.ok && parsed.understood && parsed.hint) return { patch: {}, effects: [{ type: 'reply', parts: [parsed.hint] }] };
   const misses = ctx.misses + 1;
   const notices: Part[] = [{ key: 'common.notUnderstood' }, ...(hint ? [hint] : [])];
   return { patch: { misses }, effects: [question(ctx, ctx.step, notices, misses)] };

@@ -128,6 +128,8 @@ export interface Lexicon {
   choiceWords: { self: string[]; relative: string[]; helper: string[]; helperWeak: string[]; notRelative: string[]; continue: string[]; stopNow: string[] };
   /** Words that say which kind of helper ("pharmacienne", "aide à domicile"). */
   helperKinds: Record<string, string[]>;
+  /** Answers to "how was it?" in words ("c'était clair", "a bit tricky"). */
+  clarity: Record<'clear' | 'a_bit_hard' | 'too_hard', string[]>;
   /** The typer's own view in a test the person takes ("moi je dirais", "I'd say"): asked again. */
   helperOpinion: string[];
   /** Greetings: recognise the language of a first message, and a person coming back after a break. */
@@ -178,6 +180,7 @@ export interface CompiledLexicon {
   helperKinds: Record<string, Phrase[]>;
   greetings: Phrase[];
   helperOpinion: Phrase[];
+  clarity: Record<'clear' | 'a_bit_hard' | 'too_hard', Phrase[]>;
   safety: Record<'distress' | 'distressIdioms' | 'emergency' | 'emergencyIdioms', Phrase[]>;
   numberWords: ReadonlyMap<string, number>;
   decimalWords: ReadonlySet<string>;
@@ -232,6 +235,7 @@ export function compileLexicons(lexicons: Lexicons, nearWords: Readonly<Record<s
       helperKinds: Object.fromEntries(Object.entries(lex.helperKinds).map(([k, list]) => [k, c(list)])),
       greetings: c(lex.greetings),
       helperOpinion: c(lex.helperOpinion),
+      clarity: { clear: c(lex.clarity.clear), a_bit_hard: c(lex.clarity.a_bit_hard), too_hard: c(lex.clarity.too_hard) },
       who: {
         self: c(lex.choiceWords.self),
         relative: c(lex.choiceWords.relative),

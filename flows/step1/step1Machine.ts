@@ -17,7 +17,7 @@ import {
 import type { CommandName } from './lexicon.js';
 import { allOf } from './lexicon.js';
 import type { FlowDeps } from './steps.js';
-import { commandOf, matchChoice } from './steps.js';
+import { commandOf, matchChoice, readClarity } from './steps.js';
 import { equalsPhrase, normalize, words } from './text.js';
 import { findPhrases, type Phrase } from './phrases.js';
 import type { CompiledLexicon } from './lexicon.js';
@@ -117,6 +117,13 @@ export function createStep1Machine(deps: FlowDeps) {
       actions: 'stopSafety' as const,
     }));
 
+  /** "How was it?": a button, its number, or words ("c'était clair"). */
+  const clarityOf = (reply: InputEvent | ReturnType<typeof input>, lang: string): Clarity | 'skip' | undefined => {
+    const picked = matchChoice(reply, feedbackChoices, lang, deps);
+    if (picked) return picked as Clarity | 'skip';
+    return reply.text !== undefined ? readClarity(reply.text, deps) : undefined;
+  };
+
   return setup({
     types: {
       context: {} as Step1Context,
@@ -155,7 +162,7 @@ export function createStep1Machine(deps: FlowDeps) {
       needsLanguage: ({ event }) => event.type === 'INPUT' && !!event.languageUnknown && !languageOfGreeting(event.text, deps) && !isForeignScript(event.text),
       afterFeedback: ({ context }) => context.after === 'feedback',
       afterAnother: ({ context }) => context.after === 'another',
-      picksFeedback: ({ context, event }) => matchChoice(input(event), feedbackChoices, context.lang, deps) !== undefined,
+      picksFeedback: ({ context, event }) => clarityOf(input(event), context.lang) !== undefined,
       picksAnother: ({ context, event }) => matchChoice(input(event), anotherChoices, context.lang, deps) === 'another',
       picksFinish: ({ context, event }) => matchChoice(input(event), anotherChoices, context.lang, deps) === 'finish',
       canSkipFeedback: ({ event }) => command(event) === 'skip' || input(event).choice === 'skip',
@@ -177,8 +184,8 @@ export function createStep1Machine(deps: FlowDeps) {
       askLanguageForeign: emit(() => languageQuestion(deps, 'common.notUnderstood')),
       resumeGreeted: apply((ctx) => repeat(ctx, [{ key: 'flow.resumed' }])),
       feedback: apply((ctx, ev) => {
-        const picked = matchChoice(ev, feedbackChoices, ctx.lang, deps);
-        return feedback(ctx, picked === 'skip' ? undefined : (picked as Clarity));
+        const picked = clarityOf(ev, ctx.lang);
+        return feedback(ctx, picked === 'skip' ? undefined : picked);
       }),
       skipFeedback: apply((ctx) => feedback(ctx, undefined)),
       // Something else than an answer to "how was it?": the question is dropped, the message read as usual.

@@ -14,8 +14,8 @@ import { readYesNo } from './reading/yesNo.js';
 import { countRecalled } from './recall.js';
 import { findPhrases, overlaps, type Phrase, type Span } from './phrases.js';
 import { equalsPhrase, normalize, phraseIndex, words } from './text.js';
-import type { AnswerValue, ChairResult, ChoiceSpec, KnownPerson, Mode, Part, StepId } from './types.js';
-import { HELPER_KINDS } from './types.js';
+import type { AnswerValue, ChairResult, ChoiceSpec, Clarity, KnownPerson, Mode, Part, StepId } from './types.js';
+import { CLARITY, HELPER_KINDS } from './types.js';
 
 export const INTAKE: readonly StepId[] = ['consent', 'who', 'helperKind', 'place', 'person', 'firstName', 'personConsent', 'birthYear', 'postcode'];
 const CHAIR_STEPS: readonly StepId[] = ['M1_timer', 'M1_confirm', 'M1_manual'];
@@ -109,7 +109,8 @@ export type StepValue =
   /** Asked again in another form: the hedge, the missing year. */
   | { step: 'pending'; pending: Pending };
 
-export type Parsed = { ok: true; value: StepValue } | { ok: false; hint?: Part };
+/** `understood`: the reply was read, but cannot be taken as it is (an age for a year): no "not understood", no miss. */
+export type Parsed = { ok: true; value: StepValue } | { ok: false; hint?: Part; understood?: true };
 
 export interface Reply {
   text?: string;
@@ -514,7 +515,7 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
   // In a test the person takes (the date, the words), the typer's own view is not their answer.
   const item = itemOfStep(step);
   if (item && ['date', 'weekday', 'recall'].includes(itemOf(item).answer) && other(ctx) && !picked && has(text, deps, (c) => c.helperOpinion)) {
-    return { ok: false, hint: { key: 'flow.onlyTheirAnswer', vars: { name: nameOf(ctx) } } };
+    return { ok: false, understood: true, hint: { key: 'flow.onlyTheirAnswer', vars: { name: nameOf(ctx) } } };
   }
   switch (step) {
     case 'consent': {
@@ -563,7 +564,7 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
         const prepared = hasNumberWords(text, deps.readers) ? withDigits(text, deps.readers) : text;
         const age = ageIn(prepared);
         const now = new Date(reply.at).getUTCFullYear();
-        if (age !== undefined && age >= 50 && age < 120) return { ok: false, hint: { key: 'flow.birthYearFromAge', vars: { early: now - age - 1, late: now - age } } };
+        if (age !== undefined && age >= 50 && age < 120) return { ok: false, understood: true, hint: { key: 'flow.birthYearFromAge', vars: { early: now - age - 1, late: now - age } } };
       }
       // Under 50 is taken for a slip (the helper's own year, a typo): asked again.
       if (year === undefined || year < 1900 || year > new Date(reply.at).getUTCFullYear() - 50) return { ok: false, hint: { key: 'flow.birthYearInvalid' } };
@@ -759,6 +760,17 @@ function postcodeIn(raw: string, deps: FlowDeps): string | undefined {
 function has(text: string, deps: FlowDeps, pick: (c: Readers['compiled'][number]) => Phrase[]): boolean {
   const tokens = words(normalize(text));
   return deps.readers.compiled.some((c) => findPhrases(tokens, pick(c), c.matcher).length > 0);
+}
+
+/** "c'était clair", "un peu difficile", "pas clair du tout": the answer to "how was it?" in words; the longest phrase wins. */
+export function readClarity(text: string, deps: FlowDeps): Clarity | undefined {
+  const tokens = words(normalize(text));
+  const found = deps.readers.compiled.flatMap((c) =>
+    CLARITY.flatMap((kind) => findPhrases(tokens, c.clarity[kind], c.matcher).map((span) => ({ span, kind }))),
+  );
+  const kept = found.filter((f) => !found.some((g) => g !== f && overlaps(g.span, f.span) && g.span.end - g.span.start > f.span.end - f.span.start));
+  const kinds = new Set(kept.map((k) => k.kind));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
 /** "je ne sais pas", "dunno" and nothing else: a result nobody can give ("she mumbled" is asked again). */

@@ -20,12 +20,10 @@ export function territoryOf(deps: AlertPostDeps, territoryId: string, postcode?:
   return deps.router.byId(territoryId) ?? deps.router.route(postcode);
 }
 
-export function territoryLabel(deps: AlertPostDeps, territory: Territory, lang: string, forCoordinators: boolean): string {
-  return (
-    territory.name ??
-    deps.territoryName ??
-    deps.locales.text(lang, { key: forCoordinators ? 'territory.defaultForCoordinators' : 'territory.default' })
-  );
+/** The territory's name; unnamed: "secteur par défaut" for coordinators, "l'équipe de santé de votre (son) secteur" for people. */
+export function territoryLabel(deps: AlertPostDeps, territory: Territory, lang: string, forCoordinators: boolean, aboutSomeoneElse = false): string {
+  const unnamed = forCoordinators ? 'territory.defaultForCoordinators' : aboutSomeoneElse ? 'territory.defaultOther' : 'territory.default';
+  return territory.name ?? deps.territoryName ?? deps.locales.text(lang, { key: unnamed });
 }
 
 /** WhatsApp shows the number of a …@c.us sender; a …@lid sender, Telegram and the terminal show none. */

@@ -233,7 +233,9 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       results: e.results,
       firstName: screening.person?.firstName ?? null,
       forSomeoneElse: screening.mode !== 'self',
-      territoryName: territoryLabel(deps, territory, lang, false),
+      territoryName: territoryLabel(deps, territory, lang, false, screening.mode !== 'self'),
+      // With someone else's own number, the team calls them; otherwise the one who typed.
+      callsPerson: screening.mode !== 'self' && !!screening.person?.phone,
       hasCoordinators: territory.targets.length > 0,
       canBeCalled: canBeCalled(ctx.contact, screening.person),
       ...(territory.phone ? { territoryPhone: territory.phone } : {}),

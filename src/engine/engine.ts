@@ -130,7 +130,7 @@ export class Engine {
       const postcode = persons.find((p) => p.postcode)?.postcode;
       const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
       const text = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
-      // A leaflet's link brings a source code ("/start CODE" on Telegram, "… code CODE" on WhatsApp).
+      // A leaflet's link brings a source code ("/start CODE" on Telegram, "… #CODE" on WhatsApp).
       const source = text !== undefined && !contact.source ? sourceCodeOf(text) : undefined;
       if (source) await tx.contact.update({ where: { id: contact.id }, data: { source } });
       const event: InputEvent = {
@@ -252,9 +252,10 @@ export class Engine {
   }
 }
 
-/** The code of a leaflet link: "/start CODE" (Telegram), or "code CODE" / "ref CODE" in the first message. */
+/** The code of a leaflet link: "/start CODE" (Telegram), or "#CODE" in the first message (WhatsApp). */
 export function sourceCodeOf(text: string): string | undefined {
-  const m = /^\/start\s+([A-Za-z0-9_-]{2,64})\s*$/.exec(text.trim()) ?? /\b(?:code|ref)\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9_-]{1,63})\b/i.exec(text);
+  // Telegram's t.me/<bot>?start=<code> arrives as "/start <code>"; a wa.me link's text carries "#<code>".
+  const m = /^\/start\s+([A-Za-z0-9_-]{2,64})\s*$/.exec(text.trim()) ?? /(?:^|\s)#([A-Za-z0-9][A-Za-z0-9_-]{1,63})(?=\s|$)/.exec(text);
   return m ? m[1]!.toLowerCase() : undefined;
 }
 

@@ -17,6 +17,8 @@ export interface SummaryInput {
   results: DomainResult[];
   firstName?: string | null;
   forSomeoneElse: boolean;
+  /** The team will call the person screened (their own number), not the one who typed. */
+  callsPerson?: boolean;
   territoryName: string;
   hasCoordinators: boolean;
   /** Coordinators have a way to call: a number was given, or the channel shows one. */
@@ -95,7 +97,11 @@ export class Renderer {
       out.push([t('summary.tipsTitle'), ...flagged.map((r) => `• ${t(`summary.tip.${r.domain}`)}`)].join('\n'));
       // Promise a call only when the team exists and has a way to call.
       if (input.hasCoordinators && input.canBeCalled) {
-        out.push(t('summary.nextCall', { territory: input.territoryName }));
+        out.push(
+          input.callsPerson && input.firstName
+            ? t('summary.nextCallPerson', { territory: input.territoryName, name: input.firstName })
+            : t('summary.nextCall', { territory: input.territoryName }),
+        );
         if (input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
       } else if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callThem', { territory: input.territoryName, phone: input.territoryPhone }));
       else out.push(t('summary.nextDoctor'));

@@ -257,12 +257,18 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
       break;
     case 'person':
       screenFor(next, ev, deps, v.personId, effects, notices);
+      // Named while choosing ("Lucienne"): the first name is not asked again.
+      if (v.firstName && next.screening) {
+        next.screening = { ...next.screening, firstName: v.firstName, needsDetails: { ...next.screening.needsDetails, firstName: false } };
+        effects.push({ type: 'personUpdated', personId: next.screening.personId, firstName: v.firstName });
+      }
       break;
     case 'personConsent': {
       const s = next.screening!;
       if (!v.agree) {
         effects.push({ type: 'personDeclined', personId: s.personId, screeningId: s.id });
-        return anotherPerson({ ...next, screening: undefined }, [{ key: 'flow.personDeclined', vars: { name: nameOf(ctx) } }]);
+        const out = anotherPerson({ ...next, screening: undefined }, [{ key: 'flow.personDeclined', vars: { name: nameOf(ctx) } }]);
+        return { patch: out.patch, effects: [...effects, ...out.effects] };
       }
       effects.push({ type: 'personConsent', personId: s.personId, by: ctx.mode!, at: ev.at });
       next.screening = { ...s, consented: true };
@@ -429,14 +435,18 @@ export function feedback(ctx: Step1Context, clarity: Clarity | undefined): Outco
 
 /** The next person, straight away: consent, the kind of helper and the place of the day are kept. */
 export function nextPerson(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
-  const base: Step1Context = { ...ctx, ...FRESH, mode: ctx.mode, helper: ctx.helper, persons: ev.persons, consented: true };
+  // Those already screened in this session are not offered again.
+  const done = [...(ctx.helper?.done ?? []), ...(ctx.screening ? [ctx.screening.personId] : [])];
+  const helper = { ...ctx.helper, done };
+  const persons = ev.persons.filter((p) => !done.includes(p.id));
+  const base: Step1Context = { ...ctx, ...FRESH, mode: ctx.mode, helper, persons, consented: true };
   const effects: Effect[] = [];
   const notices: Part[] = [];
-  if (!ev.persons.some((p) => !p.self)) screenFor(base, ev, deps, null, effects, notices);
+  if (!persons.some((p) => !p.self)) screenFor(base, ev, deps, null, effects, notices);
   const step = nextStep('place', base);
   const asked = askOutcome(base, step as StepId, ev.at, notices);
   return {
-    patch: { ...FRESH, mode: ctx.mode, helper: ctx.helper, persons: ev.persons, consented: true, screening: base.screening, ...asked.patch },
+    patch: { ...FRESH, mode: ctx.mode, helper, persons, consented: true, screening: base.screening, ...asked.patch },
     effects: [...effects, ...asked.effects],
   };
 }
@@ -446,7 +456,7 @@ export function endSession(ctx: Step1Context): Outcome {
   const sessionId = ctx.helper?.sessionId;
   const effects: Effect[] = ctx.mode === 'helper' && sessionId ? [{ type: 'sessionSummary', sessionId }] : [];
   effects.push({ type: 'reply', parts: [{ key: 'flow.goodbye' }] });
-  return { patch: { after: undefined, helper: ctx.helper ? { ...ctx.helper, place: undefined, sessionId: undefined } : undefined }, effects };
+  return { patch: { after: undefined, helper: ctx.helper ? { ...ctx.helper, place: undefined, sessionId: undefined, done: undefined } : undefined }, effects };
 }
 
 export function back(ctx: Step1Context, ev: InputEvent): Outcome {

@@ -76,7 +76,8 @@ export interface StepContext {
   /** When the current question was asked. */
   askedAt?: string;
   /** Helper mode: the kind of helper, the place of this screening day (null: not given), the day's id. */
-  helper?: { kind?: string; place?: string | null; sessionId?: string; lastPlace?: string };
+  /** `done`: the persons screened in this session, not offered again for "another person". */
+  helper?: { kind?: string; place?: string | null; sessionId?: string; lastPlace?: string; done?: string[] };
   /** Whose number the phone question is asking for. */
   phoneFor?: 'person' | 'typer';
 }
@@ -94,7 +95,7 @@ export interface FlowDeps {
 export type StepValue =
   | { step: 'consent'; agree: boolean }
   | { step: 'who'; mode: Mode }
-  | { step: 'person'; personId: string | null }
+  | { step: 'person'; personId: string | null; firstName?: string }
   | { step: 'firstName'; firstName: string | null }
   | { step: 'birthYear'; birthYear: number }
   | { step: 'postcode'; postcode: string }
@@ -549,10 +550,20 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       if (picked === 'no_phone') return { ok: true, value: { step, whose: null } };
       return { ok: false, hint: { key: 'flow.phoneWhoseHint' } };
     }
-    case 'person':
-      return picked ? { ok: true, value: { step, personId: picked === 'new' ? null : picked.slice(2) } } : { ok: false };
+    case 'person': {
+      if (picked) return { ok: true, value: { step, personId: picked === 'new' ? null : picked.slice(2) } };
+      if (!text || choiceNumber(text) !== undefined) return { ok: false };
+      // "Lucienne": a known person by first name, or a new one already named.
+      const name = firstNameIn(text);
+      if (!name || isAnswerWord(text, deps)) return { ok: false };
+      const known = ctx.persons.filter((p) => !p.self && p.firstName && normalize(p.firstName) === normalize(name));
+      if (known.length === 1) return { ok: true, value: { step, personId: known[0]!.id } };
+      return known.length > 1 ? { ok: false } : { ok: true, value: { step, personId: null, firstName: name } };
+    }
     case 'firstName': {
-      if (picked === 'skip') return { ok: true, value: { step, firstName: null } };
+      // "non", "no": the name is not given (the question says it is optional); "oui" is no name.
+      if (picked === 'skip' || equalsPhrase(normalize(text), allOf(deps.readers.lexicons, (l) => [...l.answers.no, ...l.answers.decline]))) return { ok: true, value: { step, firstName: null } };
+      if (isAnswerWord(text, deps)) return { ok: false, hint: { key: 'flow.firstNameHint' } };
       const name = firstNameIn(text);
       if (!name) return { ok: false, hint: { key: 'flow.firstNameHint' } };
       return { ok: true, value: { step, firstName: name } };
@@ -640,7 +651,8 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
     }
     case 'C4': {
       const expected = ctx.screening?.words ?? [];
-      if (words(normalize(text)).length === 0) return { ok: false };
+      // A lone number ("1", a button of the previous question) is not a recall: asked again.
+      if (words(normalize(text)).length === 0 || choiceNumber(text) !== undefined) return { ok: false };
       // "I don't know" simply recalls nothing; any words given are counted.
       const recalled = countRecalled(text, expected, allOf(deps.readers.lexicons, (l) => l.articles), deps.readers);
       return answered('C4', { status: 'answered', recalled, of: expected.length });
@@ -771,6 +783,12 @@ export function readClarity(text: string, deps: FlowDeps): Clarity | undefined {
   const kept = found.filter((f) => !found.some((g) => g !== f && overlaps(g.span, f.span) && g.span.end - g.span.start > f.span.end - f.span.start));
   const kinds = new Set(kept.map((k) => k.kind));
   return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
+/** "oui", "non", "je ne sais pas", "ok" alone: an answer, not a first name. */
+function isAnswerWord(text: string, deps: FlowDeps): boolean {
+  const n = normalize(text);
+  return equalsPhrase(n, allOf(deps.readers.lexicons, (l) => [...l.answers.yes, ...l.answers.no, ...l.answers.dontKnow, ...l.answers.decline, ...l.answers.ambiguous, ...l.answers.agree]));
 }
 
 /** "je ne sais pas", "dunno" and nothing else: a result nobody can give ("she mumbled" is asked again). */

@@ -280,8 +280,14 @@ function callbackNumber(contact: Contact, person: { phone: string | null } | nul
  * empty number with whose 'typer' means the number the channel shows (WhatsApp).
  */
 async function recordPhone(ctx: EffectContext, e: Of<'callbackPhone'>): Promise<void> {
+  // "My number" on WhatsApp: the number its chat shows, kept as the one this person chose.
+  const shown = /^(\d+)@c\.us$/.exec(ctx.contact.address);
+  if (!e.phone && e.whose === 'typer' && ctx.contact.channel === 'whatsapp' && shown) e = { ...e, phone: `+${shown[1]}` };
   if (e.phone && e.whose === 'person' && e.personId) await ctx.tx.person.update({ where: { id: e.personId }, data: { phone: e.phone } });
-  else if (e.phone) await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { phone: e.phone } });
+  else if (e.phone) {
+    // Kept on this message's contact too: the alert raised just after reads it.
+    ctx.contact = await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { phone: e.phone } });
+  }
   const open = await ctx.tx.alert.findMany({ where: { contactId: ctx.contact.id, status: { not: 'closed' }, callbackPhone: null } });
   for (const alert of open) {
     await ctx.tx.alert.update({ where: { id: alert.id }, data: { callbackPhone: e.phone || null, callbackWhose: e.whose } });

@@ -81,6 +81,9 @@ export class Renderer {
   /** The person's closing summary: each domain in plain words, tips, what happens next. */
   summary(lang: string, input: SummaryInput): OutgoingMessage {
     const t = (key: string, vars?: Part['vars']) => this.text(lang, { key, ...(vars ? { vars } : {}) });
+    // Advice about someone else is worded about them ("Marcel peut en parler à son médecin").
+    const about = (key: string, vars: Record<string, string> = {}) =>
+      input.forSomeoneElse ? t(`${key}Other`, { ...vars, name: input.firstName ?? '' }) : t(key, vars);
     const out: string[] = [];
     out.push(input.forSomeoneElse && input.firstName ? t('summary.introOther', { name: input.firstName }) : t('summary.intro'));
     out.push(
@@ -104,13 +107,13 @@ export class Renderer {
         );
         if (input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
       } else if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callThem', { territory: input.territoryName, phone: input.territoryPhone }));
-      else out.push(t('summary.nextDoctor'));
+      else out.push(about('summary.nextDoctor'));
     } else if (input.results.some((r) => r.status === 'not_assessed')) {
-      out.push(input.hasCoordinators && input.canBeCalled ? t('summary.toComplete', { territory: input.territoryName }) : t('summary.notAssessedAdvice'));
+      out.push(input.hasCoordinators && input.canBeCalled ? about('summary.toComplete', { territory: input.territoryName }) : about('summary.notAssessedAdvice'));
     } else {
       out.push(t('summary.allGood'));
     }
-    if (input.moodFlagged) out.push(t('safety.moodSupport'));
+    if (input.moodFlagged) out.push(about('safety.moodSupport'));
     if (input.nextDate) out.push(t('summary.nextScreening', { date: input.nextDate }));
     return { text: out.join('\n\n') };
   }

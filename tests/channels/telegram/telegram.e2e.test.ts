@@ -148,6 +148,64 @@ describe('Telegram end to end', () => {
     expect(rows.map((r) => r.status)).toEqual(['dropped']);
     expect(t.texts(chat)).toEqual([]);
   });
+
+  it('a pharmacist from a leaflet link screens two people with the buttons, each named in what they read', async () => {
+    const chat = 505;
+    const { date, weekday } = today('fr');
+    await t.say(chat, '/start cpts-nord-pharmacie-du-centre');
+    await t.press(chat, "Oui, c'est d'accord");
+    await t.press(chat, "J'aide quelqu'un (bénévole ou professionnel)");
+    await t.press(chat, 'Pharmacie');
+    await t.say(chat, 'Pharmacie du Centre');
+    const screen = async (name: string, chair: string) => {
+      await t.say(chat, name);
+      expect(t.last(chat).message.text).toContain(`demandez à ${name} son accord`);
+      await t.press(chat, `Oui, ${name} est d'accord`);
+      await t.say(chat, '1944');
+      await t.say(chat, '31000');
+      expect(t.last(chat).message.text).toContain(`ces trois mots à ${name}`);
+      await t.press(chat, `C'est bon, ${name} les a entendus`);
+      expect(t.last(chat).message.text).toContain(`Demandez à ${name} la date`);
+      await t.say(chat, date);
+      await t.say(chat, weekday);
+      await t.press(chat, 'Non');
+      // Buttons here: "choisissez « Démarrer »" is right; the chair rise is watched, not done by the pharmacist.
+      expect(t.last(chat).message.text).toContain(`${name} se lève d'une chaise`);
+      await t.press(chat, chair);
+      for (let i = 0; i < 2; i++) await t.press(chat, 'Non');
+      await t.press(chat, 'Passer cette question');
+      await t.press(chat, 'Non');
+      await t.press(chat, 'Non');
+      await t.press(chat, 'Oui, les trois chiffres étaient justes');
+      await t.press(chat, 'Non');
+      await t.press(chat, 'Non');
+      await t.say(chat, 'fleur porte riz');
+    };
+    await screen('Marcel', "Je n'ai pas pu le faire");
+    await t.press(chat, `Le numéro de Marcel`);
+    await t.say(chat, '06 11 11 11 11');
+    expect(t.summary(chat).message.text).toContain('appellera Marcel');
+    await t.press(chat, 'Claires');
+    await t.press(chat, 'Oui, une autre personne');
+    await screen('Lucienne', 'Fait en moins de 14 secondes');
+    expect(t.summary(chat).message.text).toContain('Tout va bien');
+    await t.press(chat, 'Un peu difficiles');
+    await t.press(chat, "Non, j'ai fini");
+    expect(t.texts(chat).join('\n')).toContain("Aujourd'hui : 2 personnes ont fait les questions, dont 1 avec un point à regarder de plus près.");
+
+    const screenings = await db().read((d) =>
+      d.screening.findMany({ where: { contact: { address: String(chat) } }, include: { person: true }, orderBy: { startedAt: 'asc' } }),
+    );
+    expect(screenings.map((s) => [s.person?.firstName, s.person?.consentBy, s.helperKind, s.place, s.clarity])).toEqual([
+      ['Marcel', 'helper', 'pharmacist', 'Pharmacie du Centre', 'clear'],
+      ['Lucienne', 'helper', 'pharmacist', 'Pharmacie du Centre', 'a_bit_hard'],
+    ]);
+    // The leaflet's code stays with the first screening: where the pharmacist came from.
+    expect(screenings[0]!.source).toBe('cpts-nord-pharmacie-du-centre');
+    const post = t.texts(COORDINATOR_CHAT).find((x) => x.includes('Marcel'))!;
+    expect(post).toContain('Pharmacie – Pharmacie du Centre');
+    expect(post).toContain('0611111111 (le numéro de la personne)');
+  });
 });
 
 describe('Telegram webhook mode', () => {

@@ -58,7 +58,7 @@ describe('alert lifecycle', () => {
     for (const line of script) await h.say(line);
     await h.say('non merci');
     expect(h.summary()).not.toContain('vous appellera');
-    expect(h.summary()).toContain('Vous pouvez appeler l\'équipe de CPTS Nord au 05 61 00 00 01');
+    expect(h.summary()).toContain('Vous pouvez appeler CPTS Nord au 05 61 00 00 01');
     expect(h.channel.to(NORD)[0]!.message.text).toContain('pas de rappel possible');
   });
 

@@ -49,7 +49,7 @@ describe('engine: a whole screening', () => {
     expect(summary).toContain('Here is the summary for Arthur');
     expect(summary).toContain('Getting about: worth a closer look');
     expect(summary).toContain('Eyesight: worth a closer look');
-    expect(summary).toContain('Someone from your local health team will call you');
+    expect(summary).toContain('Someone from the local health team will call Arthur');
     const s = await dbState(h);
     expect(s.results.filter((r) => r.status === 'alert').map((r) => r.domain)).toEqual(['mobility', 'vision']);
     expect(s.alerts).toEqual([{ priority: 'normal', status: 'new', domains: '["mobility","vision"]' }]);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createStep1Machine } from '../flows/step1/step1Machine.js';
 import { AlertDesk } from './alerts/alertDesk.js';
 import { AlertFollowUp } from './alerts/alertFollowUp.js';
-import { channelShowsNumber } from './alerts/alertPosts.js';
+import { channelShowsNumber, type AlertPostDeps } from './alerts/alertPosts.js';
 import type { AlertRouter } from './alerts/alertRouter.js';
 import type { ChannelAdapter } from './channels/types.js';
 import type { Config } from './config.js';
@@ -52,19 +52,24 @@ export function createApp(deps: AppDeps): App {
     pollMs: config.OUTBOX_POLL_MS,
     pacer: new Pacer(
       {
-        telegram: { perSecond: config.TELEGRAM_MAX_PER_SECOND, perChatGapMs: config.TELEGRAM_PER_CHAT_GAP_MS },
+        // Telegram: about 30 a second overall, one a second per chat, 20 a minute per group (negative chat ids).
+        telegram: { perSecond: config.TELEGRAM_MAX_PER_SECOND, perChatGapMs: config.TELEGRAM_PER_CHAT_GAP_MS, groupPerMinute: 20, isGroup: (address) => address.startsWith('-') },
         whatsapp: { proactivePerDay: config.WHATSAPP_DAILY_CAP },
       },
       config.DEFAULT_TIME_ZONE,
     ),
   });
-  const postDeps = {
+  const postDeps: AlertPostDeps = {
     locales,
     router: deps.router,
     coordinatorLanguage: config.COORDINATOR_LANGUAGE,
     ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+    details: config.ALERT_DETAILS,
+    country: config.COUNTRY,
+    timeZone: config.DEFAULT_TIME_ZONE,
+    ...(config.TELEGRAM_BOT_USERNAME ? { botUsername: config.TELEGRAM_BOT_USERNAME.replace(/^@/, '') } : {}),
   };
-  const desk = new AlertDesk({ ...postDeps, clock });
+  const desk = new AlertDesk({ ...postDeps, clock, rescreenInterval: config.RESCREEN_INTERVAL });
   const followUp = new AlertFollowUp({
     db: deps.db,
     deps: postDeps,
@@ -95,7 +100,7 @@ export function createApp(deps: AppDeps): App {
     defaultLanguage: config.DEFAULT_LANGUAGE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     coordinatorLanguage: config.COORDINATOR_LANGUAGE,
-    ...(config.TERRITORY_NAME ? { territoryName: config.TERRITORY_NAME } : {}),
+    alerts: postDeps,
     reminders: {
       rescreenInterval: config.RESCREEN_INTERVAL,
       retry: config.REMINDER_RETRY,

@@ -54,6 +54,7 @@ export const configSchema = z.object({
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WHATSAPP_MIN_GAP_MS: z.coerce.number().int().min(0).default(1500),
   COORDINATOR_WHATSAPP_GROUP_ID: z.string().regex(/@g\.us$/, 'a WhatsApp group id ending in @g.us (see npm run whatsapp:groups)').optional(),
+  ALERT_DETAILS: z.enum(['private', 'group']).default('private'),
   ALERT_TAKE_WITHIN_HOURS: z.coerce.number().positive().default(48),
   URGENT_REPOST_MINUTES: z.coerce.number().int().positive().default(60),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(9),

@@ -157,6 +157,7 @@ const NEVER_SKIPPED: readonly StepId[] = ['consent', 'who', 'helperKind', 'perso
 
 export function canSkip(ctx: Step1Context): boolean {
   if (NEVER_SKIPPED.includes(ctx.step)) return false;
+  if (ctx.completed && !itemOfStep(ctx.step)) return false; // the closing questions of a finished screening
   return isOptional(ctx.step) || ctx.misses >= MISSES_BEFORE_SKIP;
 }
 
@@ -186,6 +187,7 @@ function startScreening(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, perso
     ...(known?.firstName ? { firstName: known.firstName } : {}),
     ...(known?.lastWeightKg !== undefined ? { previousWeightKg: known.lastWeightKg } : {}),
     phoneKnown: !!known?.phone,
+    gpKnown: known?.hasGp === 'yes' || known?.hasGp === 'no',
     // Someone screened by another person gives their own consent, once (confirmed by the one typing).
     consented: ctx.mode === 'self' || (!!known && known.consentVersion === CONSENT_VERSION && !!known.consentBy),
   };
@@ -277,11 +279,11 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
     }
     case 'phoneWhose': {
       const s = next.screening!;
-      if (v.whose === null) return finish(next, ev, effects);
+      if (v.whose === null) return closing(next, ctx, ev, effects);
       // "My number" on a channel that shows it (WhatsApp): nothing to type.
       if (v.whose === 'typer' && ev.numberShown) {
         effects.push({ type: 'callbackPhone', phone: '', whose: 'typer' });
-        return finish({ ...next, screening: { ...s, phoneKnown: true } }, ev, effects);
+        return closing({ ...next, screening: { ...s, phoneKnown: true } }, ctx, ev, effects);
       }
       next.phoneFor = v.whose;
       next.phoneButton = v.whose === 'typer' && ev.askPhone === 'button';
@@ -295,7 +297,12 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
         effects.push({ type: 'callbackPhone', phone: v.phone, whose, ...(whose === 'person' ? { personId: s.personId } : {}) });
         next.screening = { ...s, phoneKnown: true };
       }
-      return finish(next, ev, effects);
+      return closing(next, ctx, ev, effects);
+    }
+    case 'gp': {
+      const s = next.screening!;
+      if (v.hasGp) effects.push({ type: 'personUpdated', personId: s.personId, hasGp: v.hasGp, gpName: v.gpName ?? null });
+      return finish({ ...next, screening: { ...s, gpKnown: true } }, ev, effects);
     }
     case 'firstName':
     case 'birthYear':
@@ -341,8 +348,16 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
     const asked = askOutcome(next, accompanied ? 'phoneWhose' : 'phone', ev.at, notices);
     return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
   }
-  if (following === 'done') return finish(next, ev, effects);
+  if (following === 'done') return closing(next, ctx, ev, effects, notices);
   const asked = askOutcome(next, following, ev.at, notices);
+  return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
+}
+
+/** After the last item (and the number): the GP question when an alert will be raised and the GP is not known, then the end. */
+function closing(next: Step1Context, ctx: Step1Context, ev: InputEvent, effects: Effect[], notices: Part[] = []): Outcome {
+  const s = next.screening!;
+  if (s.gpKnown || ev.teamReachable === false || !results(next).some((r) => r.status !== 'normal')) return finish(next, ev, effects);
+  const asked = askOutcome(next, 'gp', ev.at, notices);
   return { patch: { ...diff(next, ctx), ...asked.patch }, effects: [...effects, ...asked.effects] };
 }
 
@@ -350,6 +365,7 @@ export function accept(ctx: Step1Context, ev: InputEvent, deps: FlowDeps, parsed
 export function skip(ctx: Step1Context, ev: InputEvent, deps: FlowDeps): Outcome {
   // The place of the day, skipped: the day starts all the same.
   if (ctx.step === 'place') return accept(ctx, ev, deps, { ok: true, value: { step: 'place', place: null } });
+  if (ctx.step === 'gp') return accept(ctx, ev, deps, { ok: true, value: { step: 'gp', hasGp: null } });
   if (!itemOfStep(ctx.step)) {
     // Details: an unknown first name is fine; a missing birth year or postcode is simply not stored.
     const next = { ...ctx, trail: [...ctx.trail, ctx.step] };

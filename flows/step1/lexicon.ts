@@ -130,6 +130,12 @@ export interface Lexicon {
   helperKinds: Record<string, string[]>;
   /** Answers to "how was it?" in words ("c'était clair", "a bit tricky"). */
   clarity: Record<'clear' | 'a_bit_hard' | 'too_hard', string[]>;
+  /** "stop" to the messages a coordinator sends through the bot. */
+  relayStop: string[];
+  /** "pas de médecin traitant", "no GP": the GP question answered no. */
+  gpNone: string[];
+  /** "Dr", "docteur": a GP's name follows, even in a sentence with a negation. */
+  doctorTitles: string[];
   /** The typer's own view in a test the person takes ("moi je dirais", "I'd say"): asked again. */
   helperOpinion: string[];
   /** Greetings: recognise the language of a first message, and a person coming back after a break. */
@@ -141,11 +147,24 @@ export interface Lexicon {
     close: string[];
     open: string[];
     help: string[];
+    /** Full details of an alert, sent privately. */
+    details: string[];
+    /** Write to the person through the bot. */
+    write: string[];
+    /** Record a Step 2 appointment. */
+    step2: string[];
+    transfer: string[];
+    /** Persons whose re-screening is overdue. */
+    overdue: string[];
+    /** The one-page summary for the GP. */
+    sheet: string[];
+    /** "/fiche 12 personne": the sheet goes to the person. */
+    toPerson: string[];
     outcomes: Record<Outcome, string[]>;
   };
 }
 
-export const OUTCOMES = ['step2', 'gp', 'unreachable', 'false_alarm', 'declined'] as const;
+export const OUTCOMES = ['step2', 'step2_done', 'gp', 'unreachable', 'false_alarm', 'declined'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export type Lexicons = Readonly<Record<string, Lexicon>>;

@@ -167,6 +167,7 @@ export function createStep1Machine(deps: FlowDeps) {
       picksFinish: ({ context, event }) => matchChoice(input(event), anotherChoices, context.lang, deps) === 'finish',
       canSkipFeedback: ({ event }) => command(event) === 'skip' || input(event).choice === 'skip',
       completes: ({ context, event }) => completes(answer(context, input(event))),
+      skipCompletes: ({ context, event }) => completes(skip(context, input(event), deps)),
       isAnswer: ({ context, event }) => answer(context, input(event)) !== undefined,
       askingPhone: ({ context }) => !!context.safety?.askingPhone,
       givesSafetyPhone: ({ context, event }) => safetyPhone(context, input(event), deps) !== undefined,
@@ -281,6 +282,8 @@ export function createStep1Machine(deps: FlowDeps) {
             { guard: 'isRepeat', actions: 'repeat' },
             { guard: 'isBack', actions: 'back' },
             { guard: 'isUnreadable', actions: 'unreadable' },
+            // Skipping the last question (the optional GP question) ends the screening.
+            { guard: and(['canSkip', 'skipCompletes']), target: 'finished', actions: 'skip' },
             { guard: 'canSkip', actions: 'skip' },
             // "Bonjour" after a break: welcome back, the same question, not a miss.
             { guard: 'isGreeting', actions: 'resumeGreeted' },

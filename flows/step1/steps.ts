@@ -13,7 +13,7 @@ import { hasNumberWords, withDigits } from './reading/numbers.js';
 import { readYesNo } from './reading/yesNo.js';
 import { countRecalled } from './recall.js';
 import { findPhrases, overlaps, type Phrase, type Span } from './phrases.js';
-import { equalsPhrase, normalize, phraseIndex, words } from './text.js';
+import { containsPhrase, equalsPhrase, normalize, phraseIndex, words } from './text.js';
 import type { AnswerValue, ChairResult, ChoiceSpec, Clarity, KnownPerson, Mode, Part, StepId } from './types.js';
 import { CLARITY, HELPER_KINDS } from './types.js';
 
@@ -26,6 +26,7 @@ export const STEP_ORDER: readonly StepId[] = [
   ...INSTRUMENT.items.flatMap((i): StepId[] => (i.id === 'M1' ? ['M1', ...CHAIR_STEPS] : [i.id])),
   'phoneWhose',
   'phone',
+  'gp',
 ];
 
 /** What the flow knows while a screening runs; a slice of the machine context. */
@@ -41,6 +42,8 @@ export interface ScreeningState {
   firstName?: string;
   previousWeightKg?: number;
   phoneKnown: boolean;
+  /** The person's GP is known (or known not to exist): not asked. */
+  gpKnown?: boolean;
   /** The person's own consent is on record (or they are the one typing). */
   consented: boolean;
 }
@@ -101,6 +104,7 @@ export type StepValue =
   | { step: 'postcode'; postcode: string }
   | { step: 'phone'; phone: string | null }
   | { step: 'phoneWhose'; whose: 'person' | 'typer' | null }
+  | { step: 'gp'; hasGp: 'yes' | 'no' | null; gpName?: string }
   | { step: 'helperKind'; kind: string }
   | { step: 'place'; place: string | null }
   | { step: 'personConsent'; agree: boolean }
@@ -121,7 +125,7 @@ export interface Reply {
   engineStartedAt?: string;
 }
 
-const OPTIONAL: Partial<Record<StepId, true>> = { firstName: true, N3: true, place: true };
+const OPTIONAL: Partial<Record<StepId, true>> = { firstName: true, N3: true, place: true, gp: true };
 
 export function isOptional(step: StepId): boolean {
   return OPTIONAL[step] === true;
@@ -170,6 +174,7 @@ function included(step: StepId, ctx: StepContext): boolean {
     case 'M1_manual':
     case 'phoneWhose':
     case 'phone':
+    case 'gp':
       return false; // reached only from the chair rise, or after the last item when needed
     default:
       return isItem(step) ? itemsFor(accompanied(ctx)).some((i) => i.id === step) : true;
@@ -251,6 +256,11 @@ export function choicesFor(step: StepId, ctx: StepContext): ChoiceSpec[] | undef
         { id: 'typer', label: { key: 'choice.phoneMine' } },
         { id: 'no_phone', label: { key: 'choice.noPhone' } },
       ];
+    case 'gp':
+      return [
+        { id: 'no_gp', label: { key: 'choice.noGp' } },
+        { id: 'skip', label: { key: 'choice.skip' } },
+      ];
     case 'firstName':
     case 'N3':
       return [{ id: 'skip', label: { key: 'choice.skip' } }];
@@ -310,6 +320,8 @@ export function promptFor(step: StepId, ctx: StepContext, short = false): Part[]
       return [{ key: short ? 'flow.personConsentShort' : 'flow.personConsent', vars: { name } }];
     case 'phoneWhose':
       return [{ key: 'flow.phoneWhose', vars: { name } }];
+    case 'gp':
+      return [{ key: other ? 'flow.gpOther' : 'flow.gpSelf', vars: { name } }];
     case 'who':
       return [{ key: 'flow.who' }];
     case 'person':
@@ -544,6 +556,21 @@ export function parseStep(step: StepId, reply: Reply, ctx: StepContext, deps: Fl
       const read = picked ? (picked === 'agree' ? 'yes' : 'no') : text && choiceNumber(text) === undefined ? readYesNo(text, 'consent', deps.readers) : undefined;
       if ((read === 'yes' || read === 'no') && !contradicts(text, choices, read)) return { ok: true, value: { step, agree: read === 'yes' } };
       return { ok: false };
+    }
+    case 'gp': {
+      if (picked === 'no_gp') return { ok: true, value: { step, hasGp: 'no' } };
+      if (picked === 'skip' || onlyDontKnow(text, deps)) return { ok: true, value: { step, hasGp: null } };
+      const n = normalize(text);
+      // "pas de médecin traitant depuis deux ans" is a no, never a name.
+      if (equalsPhrase(n, allOf(deps.readers.lexicons, (l) => l.answers.no)) || containsPhrase(n, allOf(deps.readers.lexicons, (l) => l.gpNone))) {
+        return { ok: true, value: { step, hasGp: 'no' } };
+      }
+      if (equalsPhrase(n, allOf(deps.readers.lexicons, (l) => l.answers.yes))) return { ok: true, value: { step, hasGp: 'yes' } };
+      if (!/\p{L}/u.test(text) || choiceNumber(text) !== undefined) return { ok: false };
+      // A negation without a doctor's title ("je ne me souviens pas de son nom") is not a name: asked again.
+      const negated = words(n).some((w) => allOf(deps.readers.lexicons, (l) => l.negations).includes(w));
+      if (negated && !words(n).some((w) => allOf(deps.readers.lexicons, (l) => l.doctorTitles).includes(w))) return { ok: false };
+      return { ok: true, value: { step, hasGp: 'yes', gpName: text.replace(/\s+/g, ' ').trim().slice(0, 100) } };
     }
     case 'phoneWhose': {
       if (picked === 'person' || picked === 'typer') return { ok: true, value: { step, whose: picked } };

@@ -26,7 +26,7 @@ export type Clarity = (typeof CLARITY)[number];
 /** The chair rise in parts: timer running, the measured time confirmed, the time told instead. */
 export type ChairStep = 'M1_timer' | 'M1_confirm' | 'M1_manual';
 /** Asked after the last item when a callback will be needed: whose number (someone else typing), then the number. */
-export type ClosingStep = 'phoneWhose' | 'phone';
+export type ClosingStep = 'phoneWhose' | 'phone' | 'gp';
 export type StepId = IntakeStep | ItemId | ChairStep | ClosingStep;
 
 export type ChairResult = 'fast' | 'slow' | 'unable';
@@ -73,6 +73,8 @@ export interface KnownPerson {
   lastWeightKg?: number;
   lastWordSet?: number;
   phone?: string;
+  /** The GP question was answered before ("yes" with a name, or "no"): not asked again. */
+  hasGp?: string;
   completedScreenings: number;
   /** Screened before by this same chat account for themselves. */
   self?: boolean;
@@ -125,7 +127,7 @@ export type Effect =
   | { type: 'feedback'; screeningId: string; clarity: Clarity }
   /** A helper's screening day is over: send them its count. */
   | { type: 'sessionSummary'; sessionId: string }
-  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null }
+  | { type: 'personUpdated'; personId: string; firstName?: string | null; birthYear?: number | null; postcode?: string | null; hasGp?: 'yes' | 'no'; gpName?: string | null }
   /**
    * A number to call back: the person's own (`whose: 'person'`) or the typing person's (`'typer'`).
    * Updates the open alerts.

@@ -1,10 +1,11 @@
 /** Posting an alert to its territory's coordinators: first post, urgent, update, and re-posts. */
-import type { DangerKind, Domain, DomainResult, Mode, Reason } from '../../flows/step1/types.js';
 import type { Tx } from '../db/database.js';
 import type { Locales } from '../i18n/index.js';
 import { enqueue } from '../outbox/outbox.js';
-import { renderAlertMessage, type Priority } from './alertMessage.js';
-import type { AlertRouter, Territory } from './alertRouter.js';
+import { loadAlertFacts } from './alertFacts.js';
+import { renderAlertDetails, renderAlertPost } from './alertMessage.js';
+import type { AlertRouter, CoordinatorTarget, Territory } from './alertRouter.js';
+import { displayPhone } from './phone.js';
 
 export interface AlertPostDeps {
   locales: Locales;
@@ -12,9 +13,16 @@ export interface AlertPostDeps {
   coordinatorLanguage: string;
   /** TERRITORY_NAME, for the single territory configured without a file. */
   territoryName?: string;
+  /** ALERT_DETAILS: 'private' (minimal group posts, details to the taker) or 'group'. */
+  details: 'private' | 'group';
+  /** COUNTRY: phones are written the national way. */
+  country: string;
+  timeZone: string;
+  /** TELEGRAM_BOT_USERNAME: to tell a coordinator how to open a private chat with the bot. */
+  botUsername?: string;
 }
 
-export type PostKind = 'new' | 'urgent' | 'domains' | 'repost';
+export type PostKind = 'new' | 'urgent' | 'domains' | 'repost' | 'escalation' | 'transfer';
 
 export function territoryOf(deps: AlertPostDeps, territoryId: string, postcode?: string | null): Territory {
   return deps.router.byId(territoryId) ?? deps.router.route(postcode);
@@ -31,55 +39,44 @@ export function channelShowsNumber(channel: string, address: string): boolean {
   return channel === 'whatsapp' && /^\d+@c\.us$/.test(address);
 }
 
-/** How coordinators can call back, or undefined when they cannot. */
-function callbackOf(deps: AlertPostDeps, lang: string, channel: string, address: string, phone: string | null | undefined): string | undefined {
-  const t = (key: string, vars?: Record<string, string>) => deps.locales.text(lang, { key, ...(vars ? { vars } : {}) });
-  if (phone) return t('coordinators.via.phone', { number: phone });
-  const wa = /^(\d+)@c\.us$/.exec(address);
-  if (channel === 'whatsapp' && wa) return t('coordinators.via.whatsapp', { number: `+${wa[1]}` });
-  return undefined;
-}
-
-/** Queues the alert's message to every coordinators' group of its territory; `seq` makes re-posts unique. */
+/** Queues the alert's post to every coordinators' group of its territory (or its escalation groups); `seq` makes re-posts unique. */
 export async function postAlert(tx: Tx, deps: AlertPostDeps, alertId: number, kind: PostKind, now: Date): Promise<void> {
-  const alert = await tx.alert.findUniqueOrThrow({
-    where: { id: alertId },
-    include: { person: true, contact: true, screening: { include: { results: true } } },
-  });
+  const facts = await loadAlertFacts(tx, deps, alertId);
+  const alert = await tx.alert.findUniqueOrThrow({ where: { id: alertId }, include: { person: true } });
   const territory = territoryOf(deps, alert.territoryId, alert.person?.postcode);
-  const lang = deps.coordinatorLanguage;
-  const flagged: DomainResult[] = (alert.screening?.results ?? [])
-    .filter((r) => r.status === 'alert')
-    .map((r) => ({ domain: r.domain as DomainResult['domain'], status: 'alert', reasons: JSON.parse(r.reasons) as Reason[] }));
-  const callback = callbackOf(deps, lang, alert.contact.channel, alert.contact.address, alert.callbackPhone ?? alert.person?.phone ?? alert.contact.phone);
-  const text = renderAlertMessage(deps.locales, lang, {
-    alertId,
-    territoryName: territoryLabel(deps, territory, lang, true),
-    priority: alert.priority as Priority,
-    firstName: alert.person?.firstName ?? null,
-    birthYear: alert.person?.birthYear ?? null,
-    postcode: alert.person?.postcode ?? null,
-    language: alert.contact.language,
-    ...(callback ? { callback } : {}),
-    mode: (alert.screening?.mode as Mode | undefined) ?? null,
-    helperKind: alert.screening?.helperKind ?? null,
-    place: alert.screening?.place ?? null,
-    callbackWhose: (alert.callbackWhose as 'person' | 'typer' | null) ?? null,
-    flagged,
-    toComplete: JSON.parse(alert.toComplete) as Domain[],
-    danger: alert.danger as DangerKind | null,
-    unrouted: alert.unrouted,
-    repostSince: kind === 'repost' ? alert.createdAt : undefined,
+  const text = renderAlertPost(deps.locales, deps.coordinatorLanguage, facts, {
+    ...(kind === 'repost' || kind === 'escalation' ? { waitingSince: alert.createdAt } : {}),
+    escalated: kind === 'escalation',
+    transferred: kind === 'transfer',
+    detailsInGroup: deps.details === 'group',
     now,
+    timeZone: deps.timeZone,
   });
   const seq = alert.postCount + 1;
-  await toTerritory(tx, territory, alert.contactId, `alert:${alertId}:${kind}:${seq}`, text, now, `alert:${alertId}`);
-  await tx.alert.update({ where: { id: alertId }, data: { lastPostedAt: now, postCount: seq } });
+  const targets = kind === 'escalation' ? territory.escalationTargets : territory.targets;
+  await toTargets(tx, targets, alert.contactId, `alert:${alertId}:${kind}:${seq}`, text, now, `alert:${alertId}`);
+  // An escalation does not reset the territory's own re-post clock.
+  await tx.alert.update({ where: { id: alertId }, data: kind === 'escalation' ? { postCount: seq } : { lastPostedAt: now, postCount: seq } });
+}
+
+/** The alert's full details to one coordinator's own chat. */
+export async function sendDetails(tx: Tx, deps: AlertPostDeps, alertId: number, to: CoordinatorTarget, key: string, now: Date): Promise<void> {
+  const facts = await loadAlertFacts(tx, deps, alertId);
+  const alert = await tx.alert.findUniqueOrThrow({ where: { id: alertId }, select: { contactId: true } });
+  await enqueue(tx, {
+    key,
+    channel: to.channel,
+    address: to.address,
+    audience: 'coordinators',
+    aboutContactId: alert.contactId,
+    message: { text: renderAlertDetails(deps.locales, deps.coordinatorLanguage, facts, now, deps.timeZone) },
+    notBefore: now,
+  });
 }
 
 /** One message to every coordinators' group of a territory, linked to the contact it is about. */
-async function toTerritory(tx: Tx, territory: Territory, aboutContactId: string, key: string, text: string, now: Date, ref?: string): Promise<void> {
-  for (const target of territory.targets) {
+async function toTargets(tx: Tx, targets: CoordinatorTarget[], aboutContactId: string, key: string, text: string, now: Date, ref?: string): Promise<void> {
+  for (const target of targets) {
     await enqueue(tx, {
       key: `${key}:${target.channel}:${target.address}`,
       channel: target.channel,
@@ -98,8 +95,14 @@ async function toTerritory(tx: Tx, territory: Territory, aboutContactId: string,
 export async function postPhoneUpdate(tx: Tx, deps: AlertPostDeps, alertId: number, now: Date): Promise<void> {
   const alert = await tx.alert.findUniqueOrThrow({ where: { id: alertId }, include: { person: true } });
   const territory = territoryOf(deps, alert.territoryId, alert.person?.postcode);
-  const text = deps.locales.text(deps.coordinatorLanguage, { key: 'coordinators.phoneAdded', vars: { id: alertId, phone: alert.callbackPhone ?? '' } });
-  await toTerritory(tx, territory, alert.contactId, `alert:${alertId}:phone:${now.getTime()}`, text, now, `alert:${alertId}`);
+  // Minimal posts: the number goes only to whoever took it; details in the group: to the group.
+  const phone = displayPhone(alert.callbackPhone ?? '', deps.country);
+  const text = deps.locales.text(deps.coordinatorLanguage, { key: deps.details === 'group' ? 'coordinators.phoneAdded' : 'coordinators.phoneAddedPrivate', vars: { id: alertId, phone } });
+  if (deps.details !== 'group' && alert.takerChannel && alert.takerAddress) {
+    await toTargets(tx, [{ channel: alert.takerChannel, address: alert.takerAddress }], alert.contactId, `alert:${alertId}:phone:${now.getTime()}`, deps.locales.text(deps.coordinatorLanguage, { key: 'coordinators.phoneAdded', vars: { id: alertId, phone } }), now);
+    return;
+  }
+  await toTargets(tx, territory.targets, alert.contactId, `alert:${alertId}:phone:${now.getTime()}`, text, now, `alert:${alertId}`);
 }
 
 /**

@@ -4,6 +4,7 @@ import qrcode from 'qrcode-terminal';
 import type { Logger } from 'pino';
 import { singleTerritoryRouter, type AlertRouter, type CoordinatorTarget } from '../alerts/alertRouter.js';
 import { loadTerritories, territoryRouter } from '../alerts/territories.js';
+import { commandVerb } from '../../flows/coordinators/commands.js';
 import { ConfigError, type Config } from '../config.js';
 import type { Locales } from '../i18n/index.js';
 import { TelegramChannel } from './telegram/telegramChannel.js';
@@ -18,6 +19,14 @@ export const TELEGRAM_COMMANDS = ['start', 'help', 'language', 'pause', 'restart
 export function telegramCommands(locales: Locales, defaultLanguage: string) {
   const list = (lang: string) => TELEGRAM_COMMANDS.map((command) => ({ command, description: locales.text(lang, { key: `telegram.commands.${command}` }) }));
   return Object.fromEntries([['', list(defaultLanguage)], ...locales.languages.map((l) => [l, list(l)])]);
+}
+
+/** In the terminal trial, "/pris 1", "/ecrire 1 …" act as if written in the coordinators' group ("/start" and "/aide" stay the person's). */
+export function terminalCoordinatorCommand(locales: Locales): (line: string) => boolean {
+  return (line) => {
+    const verb = commandVerb(line, locales.lexicons);
+    return verb !== undefined && verb !== 'start' && verb !== 'help';
+  };
 }
 
 export function hasMessagingChannel(config: Config): boolean {
@@ -38,11 +47,12 @@ export function buildRouter(config: Config): AlertRouter {
   if (config.COORDINATOR_WHATSAPP_GROUP_ID) targets.push({ channel: 'whatsapp', address: config.COORDINATOR_WHATSAPP_GROUP_ID });
   if (config.COORDINATOR_TELEGRAM_CHAT_ID) targets.push({ channel: 'telegram', address: config.COORDINATOR_TELEGRAM_CHAT_ID });
   if (!hasMessagingChannel(config)) targets.push({ channel: 'terminal', address: TERMINAL_COORDINATORS });
-  return singleTerritoryRouter({ targets, takeWithinHours: config.ALERT_TAKE_WITHIN_HOURS, ...(config.TERRITORY_NAME ? { name: config.TERRITORY_NAME } : {}) });
+  return singleTerritoryRouter({ targets, takeWithin: `PT${config.ALERT_TAKE_WITHIN_HOURS}H`, ...(config.TERRITORY_NAME ? { name: config.TERRITORY_NAME } : {}) });
 }
 
 function groupsOf(router: AlertRouter, channel: string): Set<string> {
-  return new Set(router.all().flatMap((t) => t.targets.filter((g) => g.channel === channel).map((g) => g.address)));
+  // Escalation groups (e.g. the DAC) act on alerts too.
+  return new Set(router.all().flatMap((t) => [...t.targets, ...t.escalationTargets].filter((g) => g.channel === channel).map((g) => g.address)));
 }
 
 export interface ChannelSetup {
@@ -104,7 +114,13 @@ export function buildChannels(
     }
   }
   if (!hasMessagingChannel(config)) {
-    const terminal = new TerminalChannel({ input: process.stdin, output: process.stdout, languageHint: config.DEFAULT_LANGUAGE, onClose: io.onClose });
+    const terminal = new TerminalChannel({
+      input: process.stdin,
+      output: process.stdout,
+      languageHint: config.DEFAULT_LANGUAGE,
+      onClose: io.onClose,
+      isCoordinatorCommand: terminalCoordinatorCommand(locales),
+    });
     return { channels: [terminal], terminal };
   }
   return { channels };

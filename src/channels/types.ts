@@ -33,6 +33,16 @@ export interface OutgoingMessage {
   choices?: Choice[];
   /** "Reply 1, 2 or 3": for channels that show choices as numbered lines. */
   choicesHint?: string;
+  /** A file sent with the message (a PDF sheet, …): `text` is then its caption. */
+  document?: OutgoingDocument;
+}
+
+export interface OutgoingDocument {
+  /** Shown to the recipient; no path, no person's name in it. */
+  fileName: string;
+  mimeType: string;
+  /** The file's bytes, base64: outgoing messages are stored as JSON in the outbox. */
+  dataBase64: string;
 }
 
 export interface SendResult {

@@ -1,13 +1,14 @@
 /** Writes what one turn of the flow decided: records, alerts and outgoing messages, inside one transaction. */
 import type { Effect } from '../../flows/step1/types.js';
 import { CONSENT_VERSION } from '../../flows/step1/types.js';
-import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel } from '../alerts/alertPosts.js';
+import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel, type AlertPostDeps } from '../alerts/alertPosts.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { Tx } from '../db/database.js';
 import type { Contact } from '../generated/prisma/client.js';
 import type { Locales } from '../i18n/index.js';
 import { enqueue, enqueueDelete } from '../outbox/outbox.js';
 import { cancelReminders, scheduleInactivity, scheduleRescreen, type ReminderSettings } from '../reminders/reminders.js';
+import { Duration } from 'luxon';
 import { formatDate } from '../reminders/schedule.js';
 import type { Place, Renderer } from './render.js';
 
@@ -21,8 +22,8 @@ export interface EffectContext {
   locales: Locales;
   renderer: Renderer;
   router: AlertRouter;
-  coordinatorLanguage: string;
-  territoryName?: string;
+  /** How alerts are posted and worded for coordinators. */
+  alerts: AlertPostDeps;
   reminders: ReminderSettings;
   /** 1 when this turn was started by a timer (a reminder), not by the person: sent after replies. */
   priority: number;
@@ -241,6 +242,9 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
       ...(territory.phone ? { territoryPhone: territory.phone } : {}),
       moodFlagged: e.moodFlagged,
       nextDate: formatDate(nextDueAt, lang, timeZone),
+      ...(territory.callbackWithin ? { callbackWithin: Duration.fromISO(territory.callbackWithin).reconfigure({ locale: lang }).toHuman().replace(/[\u00a0\u202f]/g, ' ') } : {}),
+      busy: territory.busyAbove !== undefined && (await ctx.tx.alert.count({ where: { territoryId: territory.id, status: { in: ['new', 'taken'] } } })) > territory.busyAbove,
+      resources: e.results.filter((r) => r.status === 'alert').flatMap((r) => territory.resources[r.domain] ?? []),
     }),
     notBefore: ctx.now,
   });
@@ -322,13 +326,8 @@ async function placeOf(ctx: EffectContext, reply: Of<'reply'>, lang: string): Pr
   };
 }
 
-function postDeps(ctx: EffectContext) {
-  return {
-    locales: ctx.locales,
-    router: ctx.router,
-    coordinatorLanguage: ctx.coordinatorLanguage,
-    ...(ctx.territoryName ? { territoryName: ctx.territoryName } : {}),
-  };
+function postDeps(ctx: EffectContext): AlertPostDeps {
+  return ctx.alerts;
 }
 
 /**

@@ -14,11 +14,15 @@ import type { Locales } from '../i18n/index.js';
 import type { Contact } from '../generated/prisma/client.js';
 import { enqueue } from '../outbox/outbox.js';
 import { cancelReminders, pushInactivity, type ReminderSettings } from '../reminders/reminders.js';
+import { allOf } from '../../flows/step1/lexicon.js';
+import { readDanger } from '../../flows/step1/reading/danger.js';
+import { equalsPhrase, normalize } from '../../flows/step1/text.js';
 import { applyEffects } from './effects.js';
 import { runFlow } from './flowRunner.js';
 import { KeyedQueue } from './keyedQueue.js';
-import { addDuration } from '../reminders/schedule.js';
-import { channelShowsNumber } from '../alerts/alertPosts.js';
+import { addDuration, formatDayDate } from '../reminders/schedule.js';
+import { DateTime } from 'luxon';
+import { channelShowsNumber, type AlertPostDeps } from '../alerts/alertPosts.js';
 import type { Renderer } from './render.js';
 
 export interface EngineDeps {
@@ -34,7 +38,7 @@ export interface EngineDeps {
   defaultLanguage: string;
   defaultTimeZone: string;
   coordinatorLanguage: string;
-  territoryName?: string;
+  alerts: AlertPostDeps;
   reminders: ReminderSettings;
   /** How to ask for a phone number when a callback is needed on this channel and address, if at all. */
   askPhone: (channel: string, address: string) => 'button' | 'typed' | undefined;
@@ -125,6 +129,10 @@ export class Engine {
         await d.desk.handle(tx, message, contact.id);
         return 'processed';
       }
+      // A coordinator's own chat with the bot: their commands about the alerts they took.
+      if (await d.desk.handlePrivate(tx, message, contact)) return 'processed';
+      const incoming = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
+      if (incoming !== undefined && (await this.relayed(tx, contact, incoming, `in:${message.channel}:${message.externalId}`))) return 'processed';
       const persons = await knownPersons(tx, contact.id);
       const askPhone = d.askPhone(message.channel, message.address);
       const postcode = persons.find((p) => p.postcode)?.postcode;
@@ -160,6 +168,27 @@ export class Engine {
     });
   }
 
+  /**
+   * A coordinator wrote to this person through the bot and the alert is open: outside a screening,
+   * what they write goes back to the coordinator and is not read as an answer ("stop" ends it). Words
+   * of danger are also handled by the flow (support numbers, urgent alert): returns false then.
+   */
+  private async relayed(tx: Tx, contact: Contact, text: string, key: string): Promise<boolean> {
+    const d = this.d;
+    const alert = await tx.alert.findFirst({ where: { contactId: contact.id, relayOpen: true, status: { not: 'closed' } }, orderBy: { id: 'desc' } });
+    if (!alert) return false;
+    const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+    if (stored && inScreening(stored.snapshot)) return false;
+    const now = d.clock();
+    const words = normalize(text);
+    if (equalsPhrase(words, allOf(d.locales.lexicons, (l) => l.relayStop))) {
+      await d.desk.endRelay(tx, alert, contact, key, now);
+      return true;
+    }
+    await d.desk.fromPerson(tx, alert, contact, text, key, now);
+    return readDanger(text, d.locales.readers) === undefined;
+  }
+
   /** One flow turn for a contact, written with its effects; returns the machine's state after it. */
   private async turn(tx: Tx, contact: Contact, event: FlowEvent, keyPrefix: string, priority: number): Promise<string> {
     const d = this.d;
@@ -182,8 +211,7 @@ export class Engine {
         locales: d.locales,
         renderer: d.renderer,
         router: d.router,
-        coordinatorLanguage: d.coordinatorLanguage,
-        ...(d.territoryName ? { territoryName: d.territoryName } : {}),
+        alerts: d.alerts,
         reminders: d.reminders,
         priority,
       },
@@ -222,6 +250,9 @@ export class Engine {
               data: { contactId: row.contactId, personId: row.personId, screeningId: row.screeningId, kind: 'rescreen', attempt: 2, dueAt: addDuration(now, d.reminders.retry, d.defaultTimeZone) },
             });
           }
+        } else if (row.kind === 'step2') {
+          await this.step2Reminder(tx, row, `reminder:${row.id}`, now);
+          return true;
         } else {
           event = { type: row.kind === 'nudge' ? 'NUDGE' : 'EXPIRE', at };
         }
@@ -230,6 +261,28 @@ export class Engine {
       });
       if (fired) d.onCommitted();
       return fired;
+    });
+  }
+
+  /** The day before a Step 2 appointment: the person is reminded, in their language. */
+  private async step2Reminder(tx: Tx, row: { alertId: number | null; contact: Contact }, key: string, now: Date): Promise<void> {
+    const alert = row.alertId ? await tx.alert.findUnique({ where: { id: row.alertId }, include: { person: true } }) : null;
+    if (!alert?.step2At || alert.status === 'closed' || alert.step2At <= now) return;
+    const lang = row.contact.language;
+    const zone = alert.person?.timeZone ?? this.d.defaultTimeZone;
+    const at = DateTime.fromJSDate(alert.step2At, { zone });
+    const hasTime = at.hour !== 0 || at.minute !== 0;
+    const vars = { date: formatDayDate(alert.step2At, lang, zone), time: hasTime ? at.setLocale(lang).toLocaleString(DateTime.TIME_SIMPLE) : '', place: alert.step2Place ?? '' };
+    const k = hasTime ? (alert.step2Place ? 'step2.reminderTimePlace' : 'step2.reminderTime') : alert.step2Place ? 'step2.reminderPlace' : 'step2.reminder';
+    await enqueue(tx, {
+      key,
+      channel: row.contact.channel,
+      address: row.contact.address,
+      audience: 'contact',
+      contactId: row.contact.id,
+      message: { text: this.d.locales.text(lang, { key: k, vars }) },
+      notBefore: now,
+      priority: 1,
     });
   }
 
@@ -262,6 +315,17 @@ export function sourceCodeOf(text: string): string | undefined {
 /** Lone UTF-16 surrogates (a cut emoji) replaced, so that the text can be stored and read back. */
 export function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** The stored conversation is in the middle of a screening (its answers must reach the flow). */
+function inScreening(snapshot: string): boolean {
+  try {
+    const snap = JSON.parse(snapshot) as { value?: unknown; context?: { screening?: unknown; completed?: boolean } };
+    const state = typeof snap.value === 'string' ? snap.value : Object.keys((snap.value as object | undefined) ?? {})[0];
+    return !!state && IN_SCREENING.has(state) && !!snap.context?.screening && !snap.context.completed;
+  } catch {
+    return false;
+  }
 }
 
 /** Messages and timers of one contact take turns on this key. */
@@ -297,6 +361,7 @@ export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPers
         ...(p.birthYear !== null ? { birthYear: p.birthYear } : {}),
         ...(p.postcode ? { postcode: p.postcode } : {}),
         ...(p.phone ? { phone: p.phone } : {}),
+        ...(p.hasGp ? { hasGp: p.hasGp } : {}),
         ...(p.consentVersion ? { consentVersion: p.consentVersion } : {}),
         ...(p.consentBy ? { consentBy: p.consentBy } : {}),
         ...(p.screenings.some((s) => s.mode === 'self') ? { self: true } : {}),

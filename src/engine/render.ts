@@ -27,6 +27,12 @@ export interface SummaryInput {
   moodFlagged: boolean;
   /** When the next Step 1 is due, already formatted. */
   nextDate?: string;
+  /** The team's usual delay to call back, in words ("2 jours"), when the territory sets one. */
+  callbackWithin?: string;
+  /** The team has more open alerts than it says it can handle: said plainly. */
+  busy?: boolean;
+  /** Local services for the flagged domains. */
+  resources?: Array<{ name: string; phone?: string; offer?: string }>;
 }
 
 /** Channels that show choices as buttons. */
@@ -100,18 +106,28 @@ export class Renderer {
       out.push([t('summary.tipsTitle'), ...flagged.map((r) => `• ${t(`summary.tip.${r.domain}`)}`)].join('\n'));
       // Promise a call only when the team exists and has a way to call.
       if (input.hasCoordinators && input.canBeCalled) {
+        const within = input.callbackWithin ? 'Within' : '';
         out.push(
           input.callsPerson && input.firstName
-            ? t('summary.nextCallPerson', { territory: input.territoryName, name: input.firstName })
-            : t('summary.nextCall', { territory: input.territoryName }),
+            ? t(`summary.nextCallPerson${within}`, { territory: input.territoryName, name: input.firstName, delay: input.callbackWithin ?? '' })
+            : t(`summary.nextCall${within}`, { territory: input.territoryName, delay: input.callbackWithin ?? '' }),
         );
-        if (input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
+        if (input.busy) out.push(input.territoryPhone ? t('summary.busy', { phone: input.territoryPhone }) : t('summary.busyNoPhone'));
+        else if (input.territoryPhone) out.push(t('summary.callUs', { phone: input.territoryPhone }));
       } else if (input.hasCoordinators && input.territoryPhone) out.push(t('summary.callThem', { territory: input.territoryName, phone: input.territoryPhone }));
       else out.push(about('summary.nextDoctor'));
     } else if (input.results.some((r) => r.status === 'not_assessed')) {
       out.push(input.hasCoordinators && input.canBeCalled ? about('summary.toComplete', { territory: input.territoryName }) : about('summary.notAssessedAdvice'));
     } else {
       out.push(t('summary.allGood'));
+    }
+    if (input.resources && input.resources.length > 0) {
+      out.push(
+        [
+          t('summary.resourcesTitle'),
+          ...input.resources.map((r) => t('summary.resourceLine', { name: r.name, offer: r.offer ? ` – ${r.offer}` : '', phone: r.phone ? ` – ${r.phone}` : '' })),
+        ].join('\n'),
+      );
     }
     if (input.moodFlagged) out.push(about('safety.moodSupport'));
     if (input.nextDate) out.push(t('summary.nextScreening', { date: input.nextDate }));

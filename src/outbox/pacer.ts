@@ -10,6 +10,9 @@ export interface ChannelPace {
   perChatGapMs?: number;
   /** Most messages nobody is waiting for (priority 1) per local day. */
   proactivePerDay?: number;
+  /** Most messages to one group chat per minute (Telegram: 20), and how to tell a group's address. */
+  groupPerMinute?: number;
+  isGroup?: (address: string) => boolean;
 }
 
 export interface PacedRow {
@@ -23,6 +26,7 @@ export class Pacer {
   private readonly recent = new Map<string, number[]>();
   private readonly lastToChat = new Map<string, number>();
   private readonly proactive = new Map<string, { day: string; count: number }>();
+  private readonly toGroup = new Map<string, number[]>();
 
   constructor(
     private readonly pace: Readonly<Record<string, ChannelPace>>,
@@ -39,6 +43,8 @@ export class Pacer {
     const chatKey = `${row.channel}\u0000${row.address}`;
     const last = this.lastToChat.get(chatKey);
     if (p.perChatGapMs && last !== undefined && t - last < p.perChatGapMs) return false;
+    const group = p.groupPerMinute !== undefined && p.isGroup?.(row.address) ? (this.toGroup.get(chatKey) ?? []).filter((x) => t - x < 60_000) : undefined;
+    if (group && group.length >= p.groupPerMinute!) return false;
     const day = (() => {
       const d = calendarDate(now, this.timeZone);
       return `${d.year}-${d.month}-${d.day}`;
@@ -49,6 +55,7 @@ export class Pacer {
     window.push(t);
     this.recent.set(row.channel, window);
     this.lastToChat.set(chatKey, t);
+    if (group) this.toGroup.set(chatKey, [...group, t]);
     if (row.priority > 0) this.proactive.set(row.channel, { day, count: count + 1 });
     return true;
   }

@@ -58,3 +58,8 @@ export function formatDate(at: Date, lang: string, timeZone: string): string {
   const locale = lang === 'en' ? 'en-GB' : lang;
   return DateTime.fromJSDate(at, { zone: timeZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
 }
+
+/** "samedi 28 novembre 2026": an appointment's day, with its weekday. */
+export function formatDayDate(date: Date, lang: string, timeZone: string): string {
+  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(lang).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}

@@ -34,6 +34,7 @@ async function flagged(postcode: string, address = 'user-1') {
   for (const line of script) await h.say(line, address);
   // The channel gives no number: the callback number is asked before the summary.
   if (h.last(address).includes('numéro de téléphone')) await h.say('06 12 34 56 78', address);
+  await h.answerGp('Dr Martin, Muret', address);
 }
 
 describe('alert lifecycle', () => {
@@ -46,7 +47,9 @@ describe('alert lifecycle', () => {
     expect(post).toContain('Personne : Jeanne, 79 ans');
     expect(post).toContain('Vue : difficultés de vue');
     expect(post).toContain('/pris 1');
-    expect(post).toContain('Rappeler : 0612345678');
+    expect(post).toContain('Rappeler : 06 12 34 56 78');
+    expect(post).toContain('Médecin traitant : Dr Martin, Muret');
+    expect(post).toContain('Premier repérage');
     expect(h.summary()).toContain('Quelqu\'un de CPTS Sud vous appellera');
   });
 
@@ -57,9 +60,11 @@ describe('alert lifecycle', () => {
     script[14] = 'oui';
     for (const line of script) await h.say(line);
     await h.say('non merci');
+    await h.answerGp('pas de médecin traitant');
     expect(h.summary()).not.toContain('vous appellera');
     expect(h.summary()).toContain('Vous pouvez appeler CPTS Nord au 05 61 00 00 01');
-    expect(h.channel.to(NORD)[0]!.message.text).toContain('pas de rappel possible');
+    expect(h.channel.to(NORD)[0]!.message.text).toContain('Pas de numéro donné : vous pouvez lui écrire par le bot avec /ecrire 1');
+    expect(h.channel.to(NORD)[0]!.message.text).toContain('Médecin traitant : aucun');
   });
 
   it('an unknown postcode goes to the default territory, marked as unrouted', async () => {
@@ -74,11 +79,11 @@ describe('alert lifecycle', () => {
     h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('31200');
     expect(await h.group('/pris 1', SUD, 'stranger')).toEqual(['Je ne trouve pas d\'alerte n°1 pour ce territoire.']);
-    expect(await h.group('/pris 1', NORD, 'nurse-1', { senderName: 'Claire' })).toEqual(['✅ Alerte n°1 prise en charge par Claire.']);
+    expect(await h.group('/pris 1', NORD, 'nurse-1', { senderName: 'Claire' })).toEqual([expect.stringMatching(/^✅ Alerte n°1 prise en charge par Claire \(attendait depuis \d+ min\)\.$/)]);
     expect((await h.group('/pris 1', NORD, 'nurse-2', { senderName: 'Paul' }))[0]).toMatch(/déjà prise en charge par Claire/);
-    expect((await h.group('/ouvertes', NORD))[0]).toMatch(/Alertes ouvertes \(1\) :\n• n°1 · normale · il y a \d+ min · prise par Claire/);
+    expect((await h.group('/ouvertes', NORD))[0]).toMatch(/Alertes ouvertes \(1\) :\n• n°1 · normale · ouverte il y a \d+ min · prise par Claire en \d+ min/);
     expect(await h.group('/clos 1 bof', NORD)).toEqual([expect.stringContaining('Pour clore une alerte : /clos 12 <issue>')]);
-    expect(await h.group('/clos 1 etape2 RDV avec le Dr Martin', NORD, 'nurse-1', { senderName: 'Claire' })).toEqual(['☑️ Alerte n°1 close par Claire : étape 2 organisée.']);
+    expect(await h.group('/clos 1 etape2 RDV avec le Dr Martin', NORD, 'nurse-1', { senderName: 'Claire' })).toEqual([expect.stringMatching(/^☑️ Alerte n°1 close par Claire : étape 2 organisée \(ouverte il y a \d+ min\)\.$/)]);
     expect(await h.group('/ouvertes', NORD)).toEqual(['Aucune alerte ouverte. 👍']);
     expect(await h.group('bonne soirée à tous', NORD)).toEqual([]); // chat is not a command
     const alert = await h.db.read((d) => d.alert.findUniqueOrThrow({ where: { id: 1 } }));
@@ -90,7 +95,7 @@ describe('alert lifecycle', () => {
     h = await Harness.create({ router: routerOnTest, env: { CALLBACK_PHONE: 'ask' } });
     await flagged('31200');
     const post = h.channel.to(NORD)[0]!;
-    expect(await h.group('pris', NORD, 'nurse-3', { senderName: 'Inès', quotedId: post.externalId })).toEqual(['✅ Alerte n°1 prise en charge par Inès.']);
+    expect(await h.group('pris', NORD, 'nurse-3', { senderName: 'Inès', quotedId: post.externalId })).toEqual([expect.stringContaining('✅ Alerte n°1 prise en charge par Inès')]);
     expect(await h.group('pris', NORD, 'nurse-3', { quotedId: 'some-other-message' })).toEqual([expect.stringContaining('Répondez « pris » à un message d\'alerte')]);
   });
 
@@ -126,9 +131,9 @@ describe('alert lifecycle', () => {
     await flagged('31200', 'user-b');
     await h.group('/pris 2', NORD, 'nurse-1', { senderName: 'Claire' });
     expect(await h.advance(60 * 60_000)).toBe(0); // 07:00
-    expect(await h.advance(2 * 60 * 60_000)).toBe(1); // 09:0x: digest
+    expect(await h.advance(2 * 60 * 60_000)).toBe(1); // 09:0x: digest, during its hour only
     const digest = h.channel.to(NORD).at(-1)!.message.text;
-    expect(digest).toMatch(/^📋 Point du jour – CPTS Nord : 2 alerte\(s\) ouverte\(s\)\n• n°1 · normale · il y a 3 h · à prendre\n• n°2 · normale · il y a 3 h · prise par Claire$/);
+    expect(digest).toMatch(/^📋 Point du jour – CPTS Nord : 2 alerte\(s\) ouverte\(s\)\n• n°1 · normale · ouverte il y a 3 h · à prendre\n• n°2 · normale · ouverte il y a 3 h · prise par Claire en \d+ min\nSur 30 jours \(1 alertes\) : prise en charge en \d+ min en moyenne\.$/);
     expect(await h.advance(5 * 60 * 60_000)).toBe(0); // same day: not again
     expect(h.channel.to(SUD)).toEqual([]); // nothing open there: no digest
     await h.group('/clos 1 injoignable', NORD);

@@ -42,13 +42,31 @@ describe('territory routing', () => {
       { channel: 'whatsapp', address: '120363000000000002@g.us' },
       { channel: 'telegram', address: '-1001234567890' },
     ]);
-    expect(sud.takeWithinHours).toBe(24);
-    expect(router.byId('dac-31')!.takeWithinHours).toBe(48);
+    expect(sud.takeWithin).toBe('PT24H');
+    expect(router.byId('dac-31')!.takeWithin).toBe('PT48H');
+  });
+
+  it('reads the delays as ISO-8601 durations, the escalation group, the promises and the resources', () => {
+    const nord = router.byId('cpts-toulouse-nord')!;
+    expect(nord).toMatchObject({
+      takeWithin: 'PT48H',
+      escalateAfter: 'PT72H',
+      urgentEscalateAfter: 'PT2H',
+      escalationTargets: [{ channel: 'whatsapp', address: '120363000000000009@g.us' }],
+      callbackWithin: 'P3D',
+      busyAbove: 15,
+    });
+    expect(nord.resources.mobility?.[0]).toEqual({ name: 'Atelier équilibre de la CPTS', phone: '05 61 00 00 02', offer: 'prévention des chutes' });
+    const file = path.join(tmpdir(), `territories-${Date.now()}-d.json`);
+    writeFileSync(file, JSON.stringify({ defaultTerritory: 'x', territories: [{ id: 'x', name: 'X', escalateAfter: '3 days' }] }));
+    expect(() => buildRouter(loadConfig({ TERRITORIES_FILE: file }))).toThrow(/escalateAfter.*ISO-8601 duration such as PT48H/s);
+    writeFileSync(file, JSON.stringify({ defaultTerritory: 'x', territories: [{ id: 'x', name: 'X', resources: { memory: [] } }] }));
+    expect(() => buildRouter(loadConfig({ TERRITORIES_FILE: file }))).toThrow(ConfigError);
   });
 
   it('without a file, one territory from the environment', () => {
     const r = buildRouter(loadConfig({ WHATSAPP_ENABLED: 'true', COORDINATOR_WHATSAPP_GROUP_ID: '123@g.us', TERRITORY_NAME: 'MSP du Lac', ALERT_TAKE_WITHIN_HOURS: '24' }));
-    expect(r.route('99999')).toMatchObject({ name: 'MSP du Lac', takeWithinHours: 24, targets: [{ channel: 'whatsapp', address: '123@g.us' }] });
+    expect(r.route('99999')).toMatchObject({ name: 'MSP du Lac', takeWithin: 'PT24H', targets: [{ channel: 'whatsapp', address: '123@g.us' }] });
   });
 
   it('a broken territories file stops the bot with one clear line', () => {

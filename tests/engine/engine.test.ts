@@ -82,6 +82,7 @@ describe('engine: a whole screening', () => {
     expect(h.last()).toContain('Question 1 sur 13');
     expect(h.last()).toContain('pomme, clé, ballon');
     await play(h, ['ok', '22 novembre 2026', 'dimanche', 'non', '2', 'non', 'non', '61', 'non', 'non', 'non', 'non', 'pomme clé ballon']);
+    await h.answerGp('Docteur Roux à Muret');
     const s = await dbState(h);
     expect(s.screenings.map((x) => x.kind)).toEqual(['initial', 'follow_up']);
     expect(s.persons).toHaveLength(1);
@@ -196,6 +197,7 @@ describe('engine: unexpected input', () => {
     expect(h.channel.to('coordinators-group')).toHaveLength(1);
     expect((await h.say('1'))[0]).toContain('Ces 2 dernières semaines');
     await play(h, ['oui', 'non', 'fleur porte riz']);
+    await h.answerGp('passer');
     const s = await dbState(h);
     expect(s.alerts).toEqual([{ priority: 'urgent', status: 'new', domains: '["mood"]' }]);
     expect(h.summary()).toContain('3114');

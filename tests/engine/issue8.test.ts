@@ -20,11 +20,11 @@ describe('urgent alerts that can be acted on', () => {
     const post = h.channel.to(GROUP).at(-1)!.message.text;
     expect(post).toContain('URGENT');
     expect(post).toContain('mots de détresse');
-    expect(post).toContain('pas de rappel possible');
+    expect(post).toContain('Pas de numéro donné');
     const thanks = (await h.say('06 12 34 56 78')).join('\n');
     expect(thanks).toContain('transmis votre numéro');
     expect(thanks).toContain('continuer les questions');
-    expect(h.channel.to(GROUP).at(-1)!.message.text).toContain('numéro de rappel reçu : 0612345678');
+    expect(h.channel.to(GROUP).at(-1)!.message.text).toContain('numéro de rappel reçu : 06 12 34 56 78');
     const alert = await h.db.read((db) => db.alert.findFirst());
     expect(alert).toMatchObject({ priority: 'urgent', danger: 'distress', callbackPhone: '0612345678' });
     // Continue: back at the same question.
@@ -59,6 +59,7 @@ describe('not assessed reaches coordinators', () => {
     await play(h, FR_NORMAL.slice(0, 7));
     for (const line of ['bof', 'hmm', 'euh', 'passer']) await h.say(line); // the date, not assessed
     await play(h, FR_NORMAL.slice(8));
+    await h.answerGp('pas de médecin');
     const alert = await h.db.read((db) => db.alert.findFirst());
     expect(alert).toMatchObject({ priority: 'low', toComplete: '["cognition"]', domains: '[]' });
     expect(h.channel.to(GROUP)[0]!.message.text).toContain('À compléter');
@@ -96,10 +97,11 @@ describe('erasure deletes', () => {
     const script = [...FR_NORMAL];
     script[14] = 'oui';
     await play(h, script);
+    await h.answerGp('Dr Martineau, Muret');
     await play(h, ['effacer', '1']);
     const texts = await h.db.read((db) => db.outboxMessage.findMany({ select: { payload: true, audience: true } }));
     const all = texts.map((t) => t.payload).join('\n');
-    for (const personal of ['Jeanne', '31000', '1947', 'Vue', 'fleur']) expect(all).not.toContain(personal);
+    for (const personal of ['Jeanne', '31000', '1947', 'Vue', 'fleur', 'Martineau']) expect(all).not.toContain(personal);
     expect(h.channel.to(GROUP).at(-1)!.message.text).toBe('Alerte n°1 retirée à la demande de la personne (données effacées).');
     const left = await h.db.read(async (db) => ({ alerts: await db.alert.count(), persons: await db.person.count(), answers: await db.answer.count(), reminders: await db.reminder.count() }));
     expect(left).toEqual({ alerts: 0, persons: 0, answers: 0, reminders: 0 });

@@ -19,7 +19,7 @@ const DAUGHTER = {
   start: ['Bonjour ! #cpts-nord-pharmacie', 'oui', 'pour mon père', 'Robert', "oui il est d'accord"],
   details: ['1947', '31000'],
   items: ['prêt', 'on est le 22 novembre 2026', 'dimanche', 'non', '3', 'non', 'non', 'passer', 'non', 'oui', 'tout répété', 'non', 'non', 'fleur porte riz'],
-  end: ['1', '06 11 22 33 44'],
+  end: ['1', '06 11 22 33 44', 'Dr Vidal à Cugnaux'],
 };
 
 describe('a daughter answers with her father', () => {
@@ -64,13 +64,14 @@ describe('a daughter answers with her father', () => {
     expect(alert).toMatchObject({ callbackWhose: 'person' });
     const post = h.channel.to(COORDINATORS).at(-1)!.message.text;
     expect(post).toContain('Robert, 79 ans');
-    expect(post).toContain('0611223344 (le numéro de la personne)');
+    expect(post).toContain('06 11 22 33 44 (le numéro de la personne)');
+    expect(post).toContain('Médecin traitant : Dr Vidal à Cugnaux');
     expect(post).toContain('un proche');
   });
 });
 
-const MARCEL = ['Marcel', 'oui', '1941', '31000', 'ok', '22 novembre 2026', 'dimanche', 'non', '4', 'non', 'non', '70', 'non', 'non', 'oui', 'non', 'non', 'fleur porte riz', '1', '0611111111'];
-const LUCIENNE = ['Lucienne', 'oui', '1938', '31200', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'non', 'non', 'passer', 'non', 'non', 'non', 'non', 'non', 'fleur riz', '2'];
+const MARCEL = ['Marcel', 'oui', '1941', '31000', 'ok', '22 novembre 2026', 'dimanche', 'non', '4', 'non', 'non', '70', 'non', 'non', 'oui', 'non', 'non', 'fleur porte riz', '1', '0611111111', 'il n\'a pas de médecin traitant'];
+const LUCIENNE = ['Lucienne', 'oui', '1938', '31200', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'non', 'non', 'passer', 'non', 'non', 'non', 'non', 'non', 'fleur riz', '2', 'passer'];
 
 describe('a pharmacist screens three people in a row on WhatsApp', () => {
   it('asks about the pharmacist once, keeps the place, asks each person, and counts the morning', async () => {
@@ -107,9 +108,10 @@ describe('a pharmacist screens three people in a row on WhatsApp', () => {
     ]);
     expect(new Set(screenings.map((s) => s.sessionId)).size).toBe(1);
     const posts = h.channel.to(COORDINATORS).map((m) => m.message.text);
-    expect(posts[0]).toContain('0611111111 (le numéro de la personne)');
+    expect(posts[0]).toContain('06 11 11 11 11 (le numéro de la personne)');
+    expect(posts[0]).toContain('Médecin traitant : aucun');
     expect(posts[0]).toContain('Pharmacie – Pharmacie du Centre');
-    expect(posts[1]).toContain('+33699999999');
+    expect(posts[1]).toContain('06 99 99 99 99');
     expect(posts[1]).toContain('le numéro de la personne qui a répondu avec elle');
   });
 });

@@ -1,9 +1,22 @@
 /** A stand-in for whatsapp-web.js's Client: an EventEmitter with the methods the adapter calls. */
 import { EventEmitter } from 'node:events';
-import type { WaChat, WaClient, WaMessage } from '../../src/channels/whatsapp/whatsappChannel.js';
+import type { WaChat, WaClient, WaMedia, WaMessage, WaSendOptions } from '../../src/channels/whatsapp/whatsappChannel.js';
+
+/** A file sent through the fake: what whatsapp-web.js would upload. */
+export interface SentMedia {
+  mimetype: string;
+  filename: string | null | undefined;
+  /** Bytes, decoded from the base64 data. */
+  size: number;
+  data: string;
+  /** The MessageMedia as given, to check it is whatsapp-web.js's own class. */
+  media: WaMedia;
+  options: WaSendOptions | undefined;
+}
 
 export class FakeWaClient extends EventEmitter implements WaClient {
-  readonly sent: Array<{ chatId: string; content: string; id: string }> = [];
+  /** Texts sent, and files (`content` is then the caption, "" without one). */
+  readonly sent: Array<{ chatId: string; content: string; id: string; media?: SentMedia }> = [];
   readonly deleted: string[] = [];
   failNextSends = 0;
   destroyed = false;
@@ -25,14 +38,25 @@ export class FakeWaClient extends EventEmitter implements WaClient {
     this.destroyed = true;
   }
 
-  async sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } }> {
+  async sendMessage(chatId: string, content: string | WaMedia, options?: WaSendOptions): Promise<{ id: { _serialized: string } }> {
     if (this.destroyed) throw new Error('Protocol error: Session closed.');
     if (this.failNextSends > 0) {
       this.failNextSends--;
       throw new Error('Evaluation failed: temporary');
     }
     const id = `true_${chatId}_OUT${++this.n}`;
-    this.sent.push({ chatId, content, id });
+    if (typeof content === 'string') this.sent.push({ chatId, content, id });
+    else {
+      const media: SentMedia = {
+        mimetype: content.mimetype,
+        filename: content.filename,
+        size: Buffer.from(content.data, 'base64').length,
+        data: content.data,
+        media: content,
+        options,
+      };
+      this.sent.push({ chatId, content: options?.caption ?? '', id, media });
+    }
     return { id: { _serialized: id } };
   }
 

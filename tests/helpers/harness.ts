@@ -39,7 +39,7 @@ export class Harness {
 
   static async create(o: HarnessOptions = {}): Promise<Harness> {
     const url = o.url ?? freshDbUrl();
-    const config = loadConfig({ DATABASE_URL: url, CALLBACK_PHONE: 'never', ...o.env });
+    const config = loadConfig({ DATABASE_URL: url, CALLBACK_PHONE: 'never', ALERT_DETAILS: 'group', ...o.env });
     const db = await Database.open(config.DATABASE_URL);
     const channel = o.channel ?? new RecordingChannel();
     let harness: Harness | undefined;
@@ -71,6 +71,13 @@ export class Harness {
     });
     await this.app.dispatcher.drain();
     return this.channel.to(address).slice(before).map((s) => s.message.text);
+  }
+
+  /** Answers the GP question, which must be the question just asked (it comes when an alert will be raised). */
+  async answerGp(answer = 'passer', address = 'user-1'): Promise<string[]> {
+    const asked = this.last(address);
+    if (!/médecin traitant|GP \(/.test(asked)) throw new Error(`the GP question was not asked; last message: ${asked.slice(0, 120)}`);
+    return this.say(answer, address);
   }
 
   /** A message written in a coordinators' group; returns what the bot answered in that group. */

@@ -10,5 +10,5 @@ export const FR_NORMAL = [
  */
 export const EN_FLAGGED = [
   'hello', 'yes', 'a relative', 'Arthur', 'yes', '1941', 'SW1A 1AA', 'ready', 'the 22nd of November 2026', 'Sunday', 'no',
-  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice', '1', '07700 900123',
+  '4', 'no', 'no', 'skip', 'yes', 'no', '1', 'no', 'no', 'flower, door and rice', '1', '07700 900123', 'Dr Patel, Leeds',
 ];

@@ -1,10 +1,10 @@
 /** The real bot, on a real SQLite file, against a Telegram Bot API emulator on 127.0.0.1. */
-import { Bot } from 'grammy';
+import { Bot, InputFile } from 'grammy';
 import { pino } from 'pino';
 import telegramTestApi from 'telegram-test-api';
 import type { TelegramServer as Emulator } from 'telegram-test-api/lib/telegramServer.js';
 import { createApp, type App } from '../../src/app.js';
-import { singleTerritoryRouter } from '../../src/alerts/alertRouter.js';
+import { singleTerritoryRouter, type AlertRouter } from '../../src/alerts/alertRouter.js';
 import { telegramCommands } from '../../src/channels/channels.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegramChannel.js';
 import { loadConfig } from '../../src/config.js';
@@ -21,6 +21,24 @@ export const COORDINATOR_CHAT = '-1001';
 
 type StoredBot = Emulator['storage']['botMessages'][number];
 
+/** A file the bot sent: the emulator has no sendDocument, so this helper takes it (see boot). */
+export interface SentDocument {
+  chatId: string;
+  fileName: string;
+  size: number;
+  caption?: string;
+  messageId: number;
+}
+
+/** Every byte of an InputFile as grammY would upload it. */
+async function bytesOf(file: InputFile): Promise<Buffer> {
+  const raw = await file.toRaw();
+  if (raw instanceof Uint8Array) return Buffer.from(raw);
+  const chunks: Buffer[] = [];
+  for await (const chunk of raw as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
 export class TelegramE2E {
   db!: Database;
   app!: App;
@@ -29,6 +47,8 @@ export class TelegramE2E {
   private webhookPort = 0;
   /** Chats whose sends fail as if the user had blocked the bot. */
   readonly blocked = new Set<string>();
+  /** Files the bot sent, in order; each is also stored as a bot message (text = caption, plus `document`). */
+  readonly documents: SentDocument[] = [];
   /** How many updates the tests sent: the bot has handled them all when as many are recorded. */
   private sent = 0;
 
@@ -36,6 +56,7 @@ export class TelegramE2E {
     readonly server: Emulator,
     readonly mode: 'polling' | 'webhook',
     readonly env: Record<string, string>,
+    readonly router: AlertRouter,
   ) {}
 
   /** Posts an update straight to the bot's webhook, as Telegram does (counted as one more update). */
@@ -54,10 +75,14 @@ export class TelegramE2E {
     return `http://127.0.0.1:${this.webhookPort}/telegram`;
   }
 
-  static async start(mode: 'polling' | 'webhook' = 'polling', env: Record<string, string> = {}): Promise<TelegramE2E> {
+  static async start(
+    mode: 'polling' | 'webhook' = 'polling',
+    env: Record<string, string> = {},
+    router: AlertRouter = singleTerritoryRouter({ targets: [{ channel: 'telegram', address: COORDINATOR_CHAT }] }),
+  ): Promise<TelegramE2E> {
     const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 1_000_000_000 }); // compared in ms by the emulator: keep everything
     await server.start();
-    const e2e = new TelegramE2E(server, mode, env);
+    const e2e = new TelegramE2E(server, mode, env, router);
     e2e.webhookPort = await freePort();
     await e2e.boot();
     return e2e;
@@ -66,16 +91,19 @@ export class TelegramE2E {
   /** Starts (or restarts) the bot on the same database, in webhook mode. */
   async boot(): Promise<void> {
     // No one-second gap per chat here: the test answers as fast as a machine can (pacing has its own tests).
-    const config = loadConfig({ DATABASE_URL: this.url, TELEGRAM_BOT_TOKEN: TOKEN, COORDINATOR_TELEGRAM_CHAT_ID: COORDINATOR_CHAT, TELEGRAM_PER_CHAT_GAP_MS: '0', ...this.env });
+    // Details in the group unless a test asks for private details (the default for real teams).
+    const config = loadConfig({ DATABASE_URL: this.url, TELEGRAM_BOT_TOKEN: TOKEN, COORDINATOR_TELEGRAM_CHAT_ID: COORDINATOR_CHAT, TELEGRAM_PER_CHAT_GAP_MS: '0', ALERT_DETAILS: 'group', ...this.env });
     this.db = await Database.open(config.DATABASE_URL);
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     const bot = new Bot(TOKEN, { client: { apiRoot: this.server.config.apiURL } });
     // Telegram answers 403 to a user who blocked the bot: the emulator cannot, so this does.
     bot.api.config.use(async (prev, method, payload, signal) => {
       const chatId = String((payload as { chat_id?: unknown }).chat_id ?? '');
-      if (method === 'sendMessage' && this.blocked.has(chatId)) {
+      if ((method === 'sendMessage' || method === 'sendDocument') && this.blocked.has(chatId)) {
         return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } as never;
       }
+      // The emulator does not implement sendDocument (a multipart upload): take it here instead.
+      if (method === 'sendDocument') return (await this.acceptDocument(payload as never)) as never;
       const result = await prev(method, payload, signal);
       // The emulator answers getUpdates at once instead of long polling: pause a little when empty.
       if (method === 'getUpdates' && result.ok && Array.isArray(result.result) && result.result.length === 0) {
@@ -87,6 +115,7 @@ export class TelegramE2E {
       token: TOKEN,
       bot,
       commands: telegramCommands(locales, config.DEFAULT_LANGUAGE),
+      coordinatorChats: new Set(this.router.all().flatMap((t) => [...t.targets, ...t.escalationTargets]).filter((g) => g.channel === 'telegram').map((g) => g.address)),
       logger,
       ...(this.mode === 'webhook' ? { webhook: { url: this.webhookUrl, host: '127.0.0.1', port: this.webhookPort } } : {}),
     });
@@ -96,9 +125,26 @@ export class TelegramE2E {
       locales,
       logger,
       channels: [this.channel],
-      router: singleTerritoryRouter({ targets: [{ channel: 'telegram', address: COORDINATOR_CHAT }] }),
+      router: this.router,
     });
     await this.app.start();
+  }
+
+  /** Records a document as Telegram would answer it: a bot message carrying the file's name and size. */
+  private async acceptDocument(p: { chat_id: number | string; document: InputFile | string; caption?: string; reply_markup?: unknown }) {
+    const file = p.document instanceof InputFile ? p.document : undefined;
+    const fileName = file?.filename ?? 'document';
+    const size = file ? (await bytesOf(file)).length : 0;
+    const stored = {
+      chat_id: p.chat_id,
+      text: p.caption ?? '',
+      ...(p.caption !== undefined ? { caption: p.caption } : {}),
+      ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
+      document: { file_name: fileName, file_size: size, file_id: `doc-${this.documents.length + 1}`, file_unique_id: `udoc-${this.documents.length + 1}` },
+    };
+    const result = this.server.addBotMessage(stored as never, TOKEN);
+    this.documents.push({ chatId: String(p.chat_id), fileName, size, ...(p.caption !== undefined ? { caption: p.caption } : {}), messageId: result.message_id });
+    return { ok: true, result };
   }
 
   async shutdown(): Promise<void> {
@@ -148,6 +194,19 @@ export class TelegramE2E {
   async say(chatId: number, text: string, languageCode = 'fr'): Promise<void> {
     const { client, from } = this.client(chatId, languageCode);
     await this.post('sendMessage', { ...client.makeMessage(text), from });
+    await this.settle();
+  }
+
+  /** A member of a group writes there (a coordinators' group, or any other group the bot is in). */
+  async sayInGroup(groupId: string, userId: number, firstName: string, text: string, replyTo?: number): Promise<void> {
+    const { client } = this.client(userId);
+    const message = {
+      ...client.makeMessage(text),
+      chat: { id: Number(groupId), type: 'supergroup', title: 'Coordination' },
+      from: { id: userId, first_name: firstName, is_bot: false, language_code: 'fr' },
+      ...(replyTo !== undefined ? { reply_to_message: { message_id: replyTo, chat: { id: Number(groupId), type: 'supergroup' }, date: 0 } } : {}),
+    };
+    await this.post('sendMessage', message);
     await this.settle();
   }
 

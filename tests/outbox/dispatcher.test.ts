@@ -149,6 +149,26 @@ describe('pacing', () => {
     expect(channel.sent).toHaveLength(2);
   });
 
+  it('at most 20 messages a minute to one Telegram group; private chats are not held by it', async () => {
+    const pacer = new Pacer({ telegram: { perSecond: 25, perChatGapMs: 1000, groupPerMinute: 20, isGroup: (a) => a.startsWith('-') } }, 'Europe/Paris');
+    const { channel, dispatcher, put, advance } = await setup(3, pacer, 'telegram');
+    for (let i = 0; i < 25; i++) await put(`g${i}`, `post ${i}`, '-1001');
+    for (let s = 0; s < 30; s++) {
+      await dispatcher.drain();
+      advance(1000);
+    }
+    expect(channel.to('-1001')).toHaveLength(20); // 30 s: a message a second, then held at 20
+    for (let i = 0; i < 3; i++) await put(`p${i}`, `private ${i}`, `70${i}`);
+    await dispatcher.drain();
+    expect(channel.to('700')).toHaveLength(1);
+    advance(31_000); // the first ones leave the minute
+    for (let s = 0; s < 5; s++) {
+      await dispatcher.drain();
+      advance(1000);
+    }
+    expect(channel.to('-1001')).toHaveLength(25);
+  });
+
   it('WhatsApp: a daily cap on proactive messages, never on replies', async () => {
     const pacer = new Pacer({ whatsapp: { proactivePerDay: 2 } }, 'Europe/Paris');
     const { channel, dispatcher, put, advance } = await setup(3, pacer, 'whatsapp');

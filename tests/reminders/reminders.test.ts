@@ -62,6 +62,7 @@ describe('re-screening reminders', () => {
     await h.say('1');
     await h.say('1');
     for (const line of ['ok', '22/11/2026', 'dimanche', 'non', '2', 'non', 'non', 'passer', 'non', 'non', 'non', 'non', 'pomme clé ballon']) await h.say(line);
+    await h.answerGp('passer'); // the date given is last year's: memory is flagged, so the GP is asked
     expect(h.summary()).toContain('Je vous proposerai de refaire ces questions');
     expect((await h.db.read((d) => d.contact.findFirstOrThrow())).optedOutAt).toBeNull();
   });

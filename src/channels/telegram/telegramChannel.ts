@@ -1,11 +1,14 @@
 /** The Telegram channel: grammY, long polling by default, webhook when a public URL is configured. */
 import { createServer, type Server } from 'node:http';
-import { Bot, webhookCallback, type Context } from 'grammy';
+import { Bot, InputFile, webhookCallback, type Context } from 'grammy';
 import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, InboundHandler, OutgoingMessage, SendResult } from '../types.js';
 import { CHANNEL, toInbound } from './inbound.js';
-import { deliveryError, replyMarkup } from './outbound.js';
+import { deliveryError, replyMarkup, type ReplyMarkup } from './outbound.js';
+
+/** Telegram's limit for a document's caption; a longer text goes as a message of its own first. */
+export const CAPTION_LIMIT = 1024;
 
 export interface TelegramOptions {
   token: string;
@@ -97,11 +100,26 @@ export class TelegramChannel implements ChannelAdapter {
     if (markup && 'keyboard' in markup) this.replyKeyboards.add(address);
     else if (!markup && this.replyKeyboards.delete(address)) markup = { remove_keyboard: true };
     try {
+      if (message.document) return { externalId: await this.sendDocument(address, message, markup) };
       const sent = await this.bot.api.sendMessage(address, message.text, markup ? { reply_markup: markup } : {});
       return { externalId: String(sent.message_id) };
     } catch (error) {
       throw deliveryError(error);
     }
+  }
+
+  /** A file with the text as its caption (or, when too long for one, the text just before it). */
+  private async sendDocument(address: string, message: OutgoingMessage, markup: ReplyMarkup | undefined): Promise<string> {
+    const { fileName, dataBase64 } = message.document!;
+    const file = new InputFile(Buffer.from(dataBase64, 'base64'), fileName);
+    const extra = markup ? { reply_markup: markup } : {};
+    if (message.text.length <= CAPTION_LIMIT) {
+      const sent = await this.bot.api.sendDocument(address, file, { ...(message.text ? { caption: message.text } : {}), ...extra });
+      return String(sent.message_id);
+    }
+    await this.bot.api.sendMessage(address, message.text, extra);
+    const sent = await this.bot.api.sendDocument(address, file);
+    return String(sent.message_id);
   }
 
   async deleteMessage(address: string, externalId: string): Promise<boolean> {

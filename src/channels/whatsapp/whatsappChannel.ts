@@ -4,6 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import whatsapp from 'whatsapp-web.js';
 import { ChannelUnavailableError, type ChannelAdapter, type InboundHandler, type InboundMessage, type OutgoingMessage, type SendResult } from '../types.js';
 
 export const CHANNEL = 'whatsapp';
@@ -33,11 +34,27 @@ export interface WaChat {
   sendSeen(): Promise<unknown>;
 }
 
+/** A file as whatsapp-web.js's MessageMedia carries it. */
+export interface WaMedia {
+  mimetype: string;
+  /** Base64. */
+  data: string;
+  filename?: string | null;
+  filesize?: number | null;
+}
+
+/** The send options the adapter uses. */
+export interface WaSendOptions {
+  caption?: string;
+  sendMediaAsDocument?: boolean;
+}
+
 /** The part of a whatsapp-web.js Client the adapter uses. */
 export interface WaClient extends EventEmitter {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
-  sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } }>;
+  /** A text, or a file (a MessageMedia) with its caption in the options. */
+  sendMessage(chatId: string, content: string | WaMedia, options?: WaSendOptions): Promise<{ id: { _serialized: string } }>;
   getMessageById(messageId: string): Promise<{ delete(everyone?: boolean): Promise<unknown> } | null | undefined>;
   getChats(): Promise<WaChat[]>;
 }
@@ -201,6 +218,15 @@ export class WhatsAppChannel implements ChannelAdapter {
     return [message.text, list, ...(message.choicesHint ? [message.choicesHint] : [])].join('\n\n');
   }
 
+  /** What client.sendMessage is given: the text, or the file (a real MessageMedia) captioned with it. */
+  static content(message: OutgoingMessage): { content: string | WaMedia; options?: WaSendOptions } {
+    const text = WhatsAppChannel.render(message);
+    const doc = message.document;
+    if (!doc) return { content: text };
+    const media = new whatsapp.MessageMedia(doc.mimeType, doc.dataBase64, doc.fileName, Buffer.byteLength(doc.dataBase64, 'base64'));
+    return { content: media, options: { ...(text ? { caption: text } : {}), sendMediaAsDocument: true } };
+  }
+
   send(address: string, message: OutgoingMessage): Promise<SendResult> {
     // One send at a time, spaced out.
     const next = this.sendChain.then(async () => {
@@ -210,7 +236,8 @@ export class WhatsAppChannel implements ChannelAdapter {
       const client = this.client;
       if (!this.ready || !client) throw new ChannelUnavailableError('whatsapp is not connected');
       try {
-        const sent = await client.sendMessage(address, WhatsAppChannel.render(message));
+        const { content, options } = WhatsAppChannel.content(message);
+        const sent = options ? await client.sendMessage(address, content, options) : await client.sendMessage(address, content);
         return { externalId: sent.id._serialized };
       } catch (err) {
         if (!this.ready) throw new ChannelUnavailableError(`whatsapp disconnected while sending: ${(err as Error).message}`);

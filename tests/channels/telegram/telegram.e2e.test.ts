@@ -73,6 +73,8 @@ describe('Telegram end to end', () => {
     expect(t.last(chat).message.text).toContain('partager votre numéro');
     expect(t.last(chat).message.reply_markup).toMatchObject({ keyboard: [[{ text: '📱 Partager mon numéro', request_contact: true }], [{ text: 'Non merci' }]] });
     await t.sendRaw(chat, { contact: { phone_number: '+33612345678', first_name: 'Jeanne', user_id: chat } });
+    expect(t.last(chat).message.text).toContain('qui est votre médecin traitant');
+    await t.say(chat, 'Docteur Roux, Muret');
     const summary = t.summary(chat).message;
     expect(summary.text).toContain('Vue : à regarder de plus près');
     expect(summary.text).toContain('Déplacements : tout va bien');
@@ -80,7 +82,8 @@ describe('Telegram end to end', () => {
 
     const coordinators = t.texts(COORDINATOR_CHAT).filter((x) => x.includes('Jeanne'));
     expect(coordinators).toHaveLength(1);
-    expect(coordinators[0]).toContain('Rappeler : +33612345678');
+    expect(coordinators[0]).toContain('Rappeler : 06 12 34 56 78');
+    expect(coordinators[0]).toContain('Médecin traitant : Docteur Roux, Muret');
     expect(coordinators[0]).toContain('Vue : difficultés de vue');
 
     const screening = await db().read((d) => d.screening.findFirstOrThrow({ where: { contact: { address: String(chat) } }, include: { results: true, answers: true, person: true } }));
@@ -132,7 +135,7 @@ describe('Telegram end to end', () => {
     expect(t.last(chat).message.text).toContain('continuer les questions');
     const alert = await db().read((d) => d.alert.findFirstOrThrow({ where: { contact: { address: String(chat) } } }));
     expect(alert).toMatchObject({ priority: 'urgent', danger: 'distress', callbackPhone: '+33698765432' });
-    expect(t.texts(COORDINATOR_CHAT).join('\n')).toContain('numéro de rappel reçu : +33698765432');
+    expect(t.texts(COORDINATOR_CHAT).join('\n')).toContain('numéro de rappel reçu : 06 98 76 54 32');
     // "Continuer": back where the person was, the "who is answering" question.
     await t.press(chat, 'Continuer les questions');
     expect(t.last(chat).message.text).toContain('Qui répond aux questions ?');
@@ -184,6 +187,8 @@ describe('Telegram end to end', () => {
     await screen('Marcel', "Je n'ai pas pu le faire");
     await t.press(chat, `Le numéro de Marcel`);
     await t.say(chat, '06 11 11 11 11');
+    expect(t.last(chat).message.text).toContain('qui est le médecin traitant de Marcel');
+    await t.press(chat, 'Pas de médecin traitant');
     expect(t.summary(chat).message.text).toContain('appellera Marcel');
     await t.press(chat, 'Claires');
     await t.press(chat, 'Oui, une autre personne');
@@ -204,7 +209,8 @@ describe('Telegram end to end', () => {
     expect(screenings[0]!.source).toBe('cpts-nord-pharmacie-du-centre');
     const post = t.texts(COORDINATOR_CHAT).find((x) => x.includes('Marcel'))!;
     expect(post).toContain('Pharmacie – Pharmacie du Centre');
-    expect(post).toContain('0611111111 (le numéro de la personne)');
+    expect(post).toContain('06 11 11 11 11 (le numéro de la personne)');
+    expect(post).toContain('Médecin traitant : aucun');
   });
 });
 

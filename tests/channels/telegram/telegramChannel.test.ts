@@ -1,5 +1,5 @@
 /** Handler tests: real grammY, the Bot API replaced by a request transformer that records calls. */
-import { Bot } from 'grammy';
+import { Bot, InputFile } from 'grammy';
 import type { Update } from 'grammy/types';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,38 @@ describe('telegram outbound', () => {
     await expect(retry).rejects.toMatchObject({ retryAfterMs: 7000 });
     await expect(failWith(400, 'Bad Request: chat not found').send('7', { text: 'x' })).rejects.toMatchObject({ reason: 'gone' });
     await expect(failWith(500, 'Internal Server Error').send('7', { text: 'x' })).rejects.not.toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  it('a document goes with sendDocument as an uploaded file, the text as its caption, buttons kept', async () => {
+    const { channel, calls } = setup(() => ({ message_id: 88, date: 1, chat }));
+    const pdf = Buffer.from('%PDF-1.3\n% a sheet\n');
+    const document = { fileName: 'icope-step1-2026-11-23.pdf', mimeType: 'application/pdf', dataBase64: pdf.toString('base64') };
+    expect(await channel.send('7', { text: 'La fiche pour votre médecin', document, choices: [{ id: 'ok', label: 'Merci' }] })).toEqual({ externalId: '88' });
+    expect(calls.map((c) => c.method)).toEqual(['sendDocument']);
+    expect(calls[0]!.payload).toMatchObject({ chat_id: '7', caption: 'La fiche pour votre médecin', reply_markup: { inline_keyboard: [[{ text: 'Merci', callback_data: 'c:ok' }]] } });
+    const file = calls[0]!.payload.document as InputFile;
+    expect(file).toBeInstanceOf(InputFile);
+    expect(file.filename).toBe('icope-step1-2026-11-23.pdf');
+    expect(Buffer.from((await file.toRaw()) as Uint8Array).equals(pdf)).toBe(true);
+  });
+
+  it('a text too long for a caption goes as a message just before the document', async () => {
+    const { channel, calls } = setup(() => ({ message_id: 89, date: 1, chat }));
+    const long = 'x'.repeat(1025);
+    const document = { fileName: 'a.pdf', mimeType: 'application/pdf', dataBase64: Buffer.from('%PDF').toString('base64') };
+    expect(await channel.send('7', { text: long, document })).toEqual({ externalId: '89' });
+    expect(calls.map((c) => [c.method, c.payload.text, c.payload.caption])).toEqual([
+      ['sendMessage', long, undefined],
+      ['sendDocument', undefined, undefined],
+    ]);
+  });
+
+  it('a document that cannot be delivered fails like a message: blocked, retry later', async () => {
+    const document = { fileName: 'a.pdf', mimeType: 'application/pdf', dataBase64: Buffer.from('%PDF').toString('base64') };
+    const blocked = setup(() => ({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' })).channel;
+    await expect(blocked.send('7', { text: 'x', document })).rejects.toMatchObject({ reason: 'blocked' });
+    const busy = setup(() => ({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } })).channel;
+    await expect(busy.send('7', { text: 'x', document })).rejects.toMatchObject({ retryAfterMs: 3000 });
   });
 
   it('deleting a message that cannot be deleted resolves false', async () => {

@@ -1,8 +1,10 @@
 /** The WhatsApp adapter with the real engine and database, against a fake whatsapp-web.js client. */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import whatsapp from 'whatsapp-web.js';
 import { createApp, type App } from '../../../src/app.js';
 import { singleTerritoryRouter } from '../../../src/alerts/alertRouter.js';
+import { ChannelUnavailableError } from '../../../src/channels/types.js';
 import { WhatsAppChannel } from '../../../src/channels/whatsapp/whatsappChannel.js';
 import { loadConfig } from '../../../src/config.js';
 import { Database } from '../../../src/db/database.js';
@@ -92,7 +94,7 @@ let s: Setup;
 afterEach(async () => s?.stop().catch(() => undefined));
 
 const today = '22/11/2026';
-const script = ['bonjour', '1', '1', 'Jeanne', '1947', '31000', 'ok', today, 'dimanche', '2', '2', '2', '2', 'passer', '1', '2', '2', '2', 'fleur porte riz'];
+const script = ['bonjour', '1', '1', 'Jeanne', '1947', '31000', 'ok', today, 'dimanche', '2', '2', '2', '2', 'passer', '1', '2', '2', '2', 'fleur porte riz', 'Dr Martin, Muret'];
 
 describe('WhatsApp channel', () => {
   it('a whole screening one to one: numbered choices, the words deleted for everyone, the alert in the group', async () => {
@@ -104,12 +106,15 @@ describe('WhatsApp channel', () => {
     expect(seen.find((x) => x.startsWith('Qui répond'))).toContain('Répondez 1, 2 ou 3');
     const words = s.client.sent.find((x) => x.content.includes('fleur, porte, riz'))!;
     expect(s.client.deleted).toEqual([words.id]);
-    // WhatsApp gives the number: no phone question; the summary comes straight after the recall.
+    // WhatsApp gives the number: no phone question; the GP question, then the summary.
+    expect(seen.at(-3)).toContain('qui est votre médecin traitant');
     expect(seen.find((t) => t.startsWith("Merci, c'est terminé"))).toContain('Vue : à regarder de plus près');
     const group = s.sentTo(COORD);
     expect(group).toHaveLength(1);
     expect(group[0]).toContain('🔔 Alerte n°1 – MSP du Lac');
-    expect(group[0]).toContain('Rappeler : WhatsApp +33612345678');
+    expect(group[0]).toContain('Personne de 75-79 ans');
+    expect(group[0]).not.toContain('33612345678');
+    expect(group[0]).not.toContain('Jeanne');
   });
 
   it('words of danger: the number WhatsApp shows is the callback; a …@lid sender is asked for one', async () => {
@@ -120,13 +125,20 @@ describe('WhatsApp channel', () => {
     const reply = s.sentTo(PERSON).at(-1)!;
     expect(reply).toContain('appelez tout de suite le 15 ou le 112');
     expect(reply).not.toContain('numéro de téléphone');
-    expect(s.sentTo(COORD).at(-1)).toContain('Rappeler : WhatsApp +33612345678');
+    expect(s.sentTo(COORD).at(-1)).toContain('URGENT');
+    s.client.incoming({ from: COORD, author: '33611111111@c.us', body: '/pris 1', _data: { notifyName: 'Claire' } });
+    await s.settle(1);
+    // WhatsApp lets the bot write to Claire directly: the details go to her own chat.
+    expect(s.sentTo('33611111111@c.us').at(-1)).toContain('Rappeler : WhatsApp 06 12 34 56 78');
     const LID = '123456789012345@lid';
     await s.say('bonjour', LID);
     await s.say('je veux en finir avec la vie', LID);
     expect(s.sentTo(LID).at(-1)).toContain('écrire votre numéro de téléphone');
     await s.say('06 11 22 33 44', LID);
-    expect(s.sentTo(COORD).at(-1)).toContain('numéro de rappel reçu : 0611223344');
+    expect(s.sentTo(COORD).at(-1)).toContain('la personne a donné un numéro de rappel (envoyé à qui prend l\'alerte)');
+    s.client.incoming({ from: COORD, author: '33611111111@c.us', body: '/pris 2' });
+    await s.settle(1);
+    expect(s.sentTo('33611111111@c.us').at(-1)).toContain('Rappeler : 06 11 22 33 44');
   });
 
   it('voice notes, images, stickers get a kind note and the question again; statuses, own messages and other groups are ignored', async () => {
@@ -157,9 +169,21 @@ describe('WhatsApp channel', () => {
     const post = s.client.sent.find((x) => x.chatId === COORD)!;
     s.client.incoming({ from: COORD, author: '33611111111@c.us', body: 'pris', hasQuotedMsg: true, getQuotedMessage: async () => ({ id: { _serialized: post.id } }), _data: { notifyName: 'Claire' } });
     await s.settle(1);
-    expect(s.sentTo(COORD).at(-1)).toBe('✅ Alerte n°1 prise en charge par Claire.');
+    expect(s.sentTo(COORD).at(-1)).toMatch(/^✅ Alerte n°1 prise en charge par Claire \(attendait depuis \d+ min\)\. Détails envoyés en privé\.$/);
+    expect(s.sentTo('33611111111@c.us').at(-1)).toContain('Médecin traitant : Dr Martin, Muret');
     const alert = await s.db.read((d) => d.alert.findUniqueOrThrow({ where: { id: 1 } }));
-    expect(alert).toMatchObject({ status: 'taken', takenBy: 'Claire' });
+    expect(alert).toMatchObject({ status: 'taken', takenBy: 'Claire', takerAddress: '33611111111@c.us' });
+    // She writes to Jeanne from her own chat; Jeanne's reply comes back to her.
+    s.client.incoming({ from: '33611111111@c.us', body: '/ecrire 1 Bonjour Jeanne, je vous appelle demain matin ?' });
+    await s.settle(1);
+    expect(s.sentTo(PERSON).at(-1)).toContain('Bonjour Jeanne, je vous appelle demain matin ?');
+    await s.say('oui très bien');
+    expect(s.sentTo('33611111111@c.us').at(-1)).toBe('💬 Alerte n°1 – la personne répond : « oui très bien »');
+    // The GP sheet, as a document in her chat.
+    s.client.incoming({ from: '33611111111@c.us', body: '/fiche 1' });
+    await s.settle(1);
+    const sheet = s.clients.flatMap((c) => c.sent).filter((m) => m.chatId === '33611111111@c.us' && m.media).at(-1);
+    expect(sheet?.media?.mimetype).toBe('application/pdf');
   });
 
   it('a disconnection mid-screening and after an alert was queued: reconnects, catches up, delivers everything once', async () => {
@@ -179,6 +203,8 @@ describe('WhatsApp channel', () => {
     };
     await s.until(() => s.clients.length === 2 && s.channel.isReady, 'reconnection');
     await s.settle(1);
+    await s.until(() => s.sentTo(PERSON).at(-1)?.includes('médecin traitant') ?? false, 'the GP question');
+    await s.say('passer');
     await s.until(() => s.sentTo(COORD).length === 1, 'alert delivery');
     expect(first.destroyed).toBe(true);
     // The summary and the alert went out once, through the new client.
@@ -229,5 +255,44 @@ describe('WhatsApp channel', () => {
     await s.start();
     expect(s.operator[0]).toMatch(/could not start the browser session.*CHROMIUM_PATH/);
     expect(s.clients).toHaveLength(2);
+  });
+});
+
+describe('WhatsApp documents', () => {
+  const pdf = Buffer.from('%PDF-1.3\n% a sheet\n');
+  const document = { fileName: 'icope-step1-2026-11-23.pdf', mimeType: 'application/pdf', dataBase64: pdf.toString('base64') };
+  const channelWith = (client: FakeWaClient) =>
+    new WhatsAppChannel({ createClient: () => client, coordinatorGroups: new Set(), logger: pino({ level: 'silent' }), operator: () => undefined, minGapMs: 0 });
+
+  it('a document goes as whatsapp-web.js MessageMedia, sent as a document, the text and numbered choices as its caption', async () => {
+    const client = new FakeWaClient({ ready: true });
+    const channel = channelWith(client);
+    await channel.start(async () => undefined);
+    for (let i = 0; i < 100 && !channel.isReady; i++) await new Promise((r) => setTimeout(r, 5));
+    const result = await channel.send(PERSON, { text: 'La fiche pour votre médecin', document, choices: [{ id: 'ok', label: 'Merci' }], choicesHint: 'Répondez 1.' });
+    const sent = client.sent[0]!;
+    expect(result).toEqual({ externalId: sent.id });
+    expect(sent).toMatchObject({
+      chatId: PERSON,
+      content: 'La fiche pour votre médecin\n\n1. Merci\n\nRépondez 1.',
+      media: { mimetype: 'application/pdf', filename: 'icope-step1-2026-11-23.pdf', size: pdf.length, options: { caption: 'La fiche pour votre médecin\n\n1. Merci\n\nRépondez 1.', sendMediaAsDocument: true } },
+    });
+    // The real class, so that whatsapp-web.js recognises it as media.
+    expect(sent.media!.media).toBeInstanceOf(whatsapp.MessageMedia);
+    expect(Buffer.from(sent.media!.data, 'base64').equals(pdf)).toBe(true);
+    expect(sent.media!.media.filesize).toBe(pdf.length);
+    // Plain texts are sent as before.
+    await channel.send(PERSON, { text: 'Bonjour' });
+    expect(client.sent[1]).toEqual({ chatId: PERSON, content: 'Bonjour', id: expect.any(String) });
+    await channel.stop();
+  });
+
+  it('while disconnected a document waits, as a message does', async () => {
+    const client = new FakeWaClient({ qr: true });
+    const channel = channelWith(client);
+    await channel.start(async () => undefined);
+    await expect(channel.send(PERSON, { text: 'La fiche', document })).rejects.toBeInstanceOf(ChannelUnavailableError);
+    expect(client.sent).toEqual([]);
+    await channel.stop();
   });
 });

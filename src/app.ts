@@ -6,7 +6,13 @@ import { AlertFollowUp } from './alerts/alertFollowUp.js';
 import { channelShowsNumber, type AlertPostDeps } from './alerts/alertPosts.js';
 import type { AlertRouter } from './alerts/alertRouter.js';
 import type { ChannelAdapter } from './channels/types.js';
-import type { Config } from './config.js';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { WebIdentity } from './alerts/alertDesk.js';
+import { ConfigError, type Config } from './config.js';
+import type { Tx } from './db/database.js';
+import { createLogin } from './web/auth.js';
+import { createWebApp } from './web/server.js';
 import type { Database } from './db/database.js';
 import { Engine } from './engine/engine.js';
 import { Renderer } from './engine/render.js';
@@ -25,10 +31,22 @@ export interface AppDeps {
   router: AlertRouter;
   clock?: () => Date;
   newId?: () => string;
+  /** false: never listen on a port (tests use the web app's own request helper). */
+  listen?: boolean;
+}
+
+/** Listens on host:port; resolves once listening (a port in use is one clear line for the operator). */
+function listen(app: Hono<any>, host: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`Web workspace: cannot listen on ${host}:${port} (${err.code ?? err.message}). Set WEB_PORT to a free port.`)));
+  });
 }
 
 export interface App {
   engine: Engine;
+  /** The web workspace (served on start when WEB_PORT is set, or in the terminal trial). */
+  web: Hono<any>;
   dispatcher: OutboxDispatcher;
   followUp: AlertFollowUp;
   reminders: ReminderScheduler;
@@ -69,7 +87,15 @@ export function createApp(deps: AppDeps): App {
     timeZone: config.DEFAULT_TIME_ZONE,
     ...(config.TELEGRAM_BOT_USERNAME ? { botUsername: config.TELEGRAM_BOT_USERNAME.replace(/^@/, '') } : {}),
   };
-  const desk = new AlertDesk({ ...postDeps, clock, rescreenInterval: config.RESCREEN_INTERVAL });
+  // The web workspace: on WEB_PORT (main.ts sets it for the terminal trial).
+  const webPort = config.WEB_PORT;
+  const webBase = config.WEB_PUBLIC_URL ?? `http://${config.WEB_HOST}:${webPort}`;
+  const desk = new AlertDesk({
+    ...postDeps,
+    clock,
+    rescreenInterval: config.RESCREEN_INTERVAL,
+    ...(webPort ? { webLink: (tx: Tx, who: WebIdentity, now: Date) => createLogin(tx, who, now, webBase) } : {}),
+  });
   const followUp = new AlertFollowUp({
     db: deps.db,
     deps: postDeps,
@@ -125,6 +151,15 @@ export function createApp(deps: AppDeps): App {
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     logger: deps.logger,
   });
+  const web = createWebApp({
+    db: deps.db,
+    desk,
+    alerts: postDeps,
+    clock,
+    onCommitted: () => dispatcher.kick(),
+    ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
+  });
+  let webServer: ServerType | undefined;
   let reminderTimer: NodeJS.Timeout | undefined;
   const remind = async () => {
     try {
@@ -135,6 +170,7 @@ export function createApp(deps: AppDeps): App {
   };
   return {
     engine,
+    web,
     dispatcher,
     followUp,
     reminders,
@@ -145,10 +181,12 @@ export function createApp(deps: AppDeps): App {
       ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);
       void remind();
       reminderTimer = setInterval(() => void remind(), config.REMINDER_TICK_SECONDS * 1000);
+      if (webPort && deps.listen !== false) webServer = await listen(web, config.WEB_HOST, webPort);
       for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
     },
     async stop() {
       if (ticker) clearInterval(ticker);
+      if (webServer) await new Promise<void>((resolve) => webServer!.close(() => resolve()));
       if (reminderTimer) clearInterval(reminderTimer);
       for (const channel of deps.channels) await channel.stop();
       await engine.idle();

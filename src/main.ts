@@ -2,13 +2,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { buildChannels, buildRouter } from './channels/channels.js';
+import { buildChannels, buildRouter, hasMessagingChannel } from './channels/channels.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { sqliteFilePath } from './db/url.js';
 import { loadLocales, type Locales } from './i18n/index.js';
 import { createLogger } from './logger.js';
+
+const TRIAL_WEB_PORT = 8080;
 
 function checkSupportLines(config: Config, locales: Locales): void {
   for (const line of config.supportLines) {
@@ -25,7 +27,9 @@ function checkSupportLines(config: Config, locales: Locales): void {
 async function main(): Promise<void> {
   // A .env file beside package.json, if there is one, fills in variables not already set.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // The terminal trial serves the web workspace too, so that a newcomer can open it.
+  const config = loaded.WEB_PORT === undefined && !hasMessagingChannel(loaded) ? Object.freeze({ ...loaded, WEB_PORT: TRIAL_WEB_PORT }) : loaded;
   const locales = loadLocales(undefined, config.DEFAULT_LANGUAGE);
   checkSupportLines(config, locales);
   // The terminal chat owns stdout: logs then go to a file beside the database.
@@ -54,7 +58,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   await app.start();
   logger.info({ channels: setup.channels.map((c) => c.name) }, 'bot started');
-  if (setup.terminal) process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n\n`);
+  if (setup.terminal) {
+    process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n`);
+    process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.web', vars: { url: config.WEB_PUBLIC_URL ?? `http://${config.WEB_HOST}:${config.WEB_PORT}` } })}\n\n`);
+  } else if (config.WEB_PORT) operator(`Web workspace on ${config.WEB_HOST}:${config.WEB_PORT}: coordinators write /web in their group to get a login link.`);
   else process.stdout.write(`Bot started. Channels: ${setup.channels.map((c) => c.name).join(", ") || "none running (see above)"}. Logs: ${logFile}\n`);
 }
 

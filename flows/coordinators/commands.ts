@@ -24,6 +24,8 @@ export type CoordinatorCommand =
   | { type: 'overdue' }
   | { type: 'sheet'; alertId: number; toPerson: boolean }
   | { type: 'start' }
+  /** A one-use link to the web workspace. */
+  | { type: 'web' }
   | { type: 'usage'; of: Usage }
   /** A number that cannot be an alert's (zero, or beyond the database's range). */
   | { type: 'noSuchAlert'; given: string };
@@ -35,8 +37,8 @@ const MAX_MESSAGE = 1000;
 /** Alert ids are SQLite integers, but no network will ever have more than this many. */
 const MAX_ALERT_ID = 2_147_483_647;
 
-type Verb = 'take' | 'close' | 'open' | 'help' | 'details' | 'write' | 'step2' | 'transfer' | 'overdue' | 'sheet';
-const VERBS: readonly Verb[] = ['take', 'close', 'open', 'help', 'details', 'write', 'step2', 'transfer', 'overdue', 'sheet'];
+type Verb = 'take' | 'close' | 'open' | 'help' | 'details' | 'write' | 'step2' | 'transfer' | 'overdue' | 'sheet' | 'web';
+const VERBS: readonly Verb[] = ['take', 'close', 'open', 'help', 'details', 'write', 'step2', 'transfer', 'overdue', 'sheet', 'web'];
 
 /** The verb of "/pris 12", "/ecrire@icope_bot 12 …", or undefined when the text is not one of ours. */
 export function commandVerb(text: string, lexicons: Lexicons): Verb | 'start' | undefined {
@@ -65,6 +67,7 @@ export function parseCoordinatorCommand(text: string, lexicons: Lexicons, isRepl
   if (verb === undefined || verb === 'help') return { type: 'help' };
   if (verb === 'open') return { type: 'open' };
   if (verb === 'overdue') return { type: 'overdue' };
+  if (verb === 'web') return { type: 'web' };
   // The rest of the line after the verb, spaces kept (a message to the person keeps its line breaks).
   const afterVerb = trimmed.replace(/^\/\S+\s*/, '');
   const numberMatch = /^(?:n°|no\.?|#)?\s*(\d+)(?=\s|$)/i.exec(afterVerb);

@@ -158,6 +158,8 @@ export interface Lexicon {
     overdue: string[];
     /** The one-page summary for the GP. */
     sheet: string[];
+    /** A link to the web workspace. */
+    web: string[];
     /** "/fiche 12 personne": the sheet goes to the person. */
     toPerson: string[];
     outcomes: Record<Outcome, string[]>;

@@ -19,8 +19,18 @@ import { overdueList } from './overdue.js';
 
 type Vars = Record<string, string | number>;
 
+/** Who opens the web workspace: a coordinator and the territories of the group they asked from. */
+export interface WebIdentity {
+  channel: string;
+  address: string;
+  name: string;
+  territories: string[];
+}
+
 export interface DeskDeps extends AlertPostDeps {
   clock: () => Date;
+  /** Creates a one-use login link to the web workspace; absent when the workspace is off. */
+  webLink?: (tx: Tx, who: WebIdentity, now: Date) => Promise<string>;
   /** RESCREEN_INTERVAL, for the overdue re-screens. */
   rescreenInterval: string;
 }
@@ -36,7 +46,9 @@ interface Origin {
   /** The territories of the group; empty in a private chat. */
   territories: string[];
   isPrivate: boolean;
-  contactId: string;
+  /** From the web workspace: acts with the session's territories; the group is told of changes. */
+  web?: boolean;
+  contactId?: string;
   key: string;
 }
 
@@ -106,13 +118,21 @@ export class AlertDesk {
     return true;
   }
 
+  /**
+   * An action from the web workspace, doing exactly what the group command does; returns the
+   * confirmation shown on the page (the group is told of takes, closes and transfers).
+   */
+  async fromWeb(tx: Tx, command: CoordinatorCommand, who: WebIdentity, key: string): Promise<string> {
+    return this.apply(tx, command, { channel: who.channel, replyTo: who.address, sender: who.address, by: who.name, territories: who.territories, isPrivate: false, web: true, key });
+  }
+
   private async say(tx: Tx, origin: Origin, text: string): Promise<void> {
     await enqueue(tx, {
       key: origin.key,
       channel: origin.channel,
       address: origin.replyTo,
       audience: 'coordinators',
-      contactId: origin.contactId,
+      ...(origin.contactId ? { contactId: origin.contactId } : {}),
       message: { text },
       notBefore: this.deps.clock(),
     });
@@ -138,8 +158,14 @@ export class AlertDesk {
     return contact && !contact.blockedAt ? { channel: origin.channel, address: origin.sender } : undefined;
   }
 
-  private openPrivately(id: number): string {
-    return this.deps.botUsername ? this.t('desk.openPrivateChat', { bot: this.deps.botUsername, id }) : this.t('desk.openPrivateChatNoName', { id });
+  /** The command's word in the coordinators' language ("fiche" / "sheet"). */
+  private verb(v: 'details' | 'sheet' | 'web' | 'overdue'): string {
+    return this.deps.locales.lexicons[this.deps.coordinatorLanguage]!.coordinatorCommands[v][0]!;
+  }
+
+  /** How to open a private chat with the bot (Telegram), then what to write: "/details 12", "/web". */
+  private openPrivately(next: string): string {
+    return this.deps.botUsername ? this.t('desk.openPrivateChat', { bot: this.deps.botUsername, next }) : this.t('desk.openPrivateChatNoName', { next });
   }
 
   private usage(of: Usage): string {
@@ -170,6 +196,8 @@ export class AlertDesk {
         return origin.isPrivate ? this.openList(tx, { takerChannel: origin.channel, takerAddress: origin.sender }, now) : this.openList(tx, { territoryId: { in: origin.territories } }, now);
       case 'overdue':
         return this.overdue(tx, origin, now);
+      case 'web':
+        return this.webLink(tx, origin, now);
       case 'take':
         return this.take(tx, command.alertId, origin, now);
     }
@@ -183,7 +211,7 @@ export class AlertDesk {
         }
         if (!origin.isPrivate && !(alert.takerChannel === origin.channel && alert.takerAddress === origin.sender)) return this.t('desk.detailsTakerOnly', { id: alert.id });
         const to = await this.ownChat(tx, origin);
-        if (!to) return this.openPrivately(alert.id);
+        if (!to) return this.openPrivately(`/${this.verb('details')} ${alert.id}`);
         await sendDetails(tx, this.deps, alert.id, to, `${origin.key}:details`, now);
         return origin.isPrivate ? this.t('desk.detailsAbove', { id: alert.id }) : this.t('desk.detailsSent', { id: alert.id });
       }
@@ -210,9 +238,14 @@ export class AlertDesk {
     }
     await tx.alert.update({ where: { id }, data: { status: 'taken', takenAt: now, takenBy: origin.by, takerChannel: origin.channel, takerAddress: origin.sender } });
     const waited = ageText(this.deps.locales, this.deps.coordinatorLanguage, alert.createdAt, now);
+    if (origin.web) {
+      const text = this.t('desk.taken', { id, by: origin.by, waited });
+      await this.toGroups(tx, alert, `${origin.key}:group`, text, now);
+      return text;
+    }
     if (this.deps.details === 'group') return this.t('desk.taken', { id, by: origin.by, waited });
     const to = await this.ownChat(tx, origin);
-    if (!to) return `${this.t('desk.taken', { id, by: origin.by, waited })}\n${this.openPrivately(id)}`;
+    if (!to) return `${this.t('desk.taken', { id, by: origin.by, waited })}\n${this.openPrivately(`/${this.verb('details')} ${id}`)}`;
     await sendDetails(tx, this.deps, id, to, `${origin.key}:details`, now);
     return this.t('desk.takenDetailsSent', { id, by: origin.by, waited });
   }
@@ -234,8 +267,8 @@ export class AlertDesk {
     });
     await tx.reminder.updateMany({ where: { alertId: alert.id, status: 'scheduled' }, data: { status: 'cancelled', reason: 'alert closed', doneAt: now } });
     const text = this.t('desk.closed', { id: alert.id, by: origin.by, outcome: this.t(`desk.outcome.${command.outcome}`), age: ageText(this.deps.locales, this.deps.coordinatorLanguage, alert.createdAt, now) });
-    // Closed from a private chat: the group knows too.
-    if (origin.isPrivate) await this.toGroups(tx, alert, `${origin.key}:group`, text, now);
+    // Closed from a private chat or the web: the group knows too.
+    if (origin.isPrivate || origin.web) await this.toGroups(tx, alert, `${origin.key}:group`, text, now);
     return text;
   }
 
@@ -348,7 +381,7 @@ export class AlertDesk {
     });
     await postAlert(tx, this.deps, alert.id, 'transfer', now);
     const text = this.t('desk.transferred', { id: alert.id, to: territoryLabel(this.deps, target, this.deps.coordinatorLanguage, true), by: origin.by });
-    if (origin.isPrivate) await this.toGroups(tx, { ...alert, territoryId: from.id }, `${origin.key}:group`, text, now);
+    if (origin.isPrivate || origin.web) await this.toGroups(tx, { ...alert, territoryId: from.id }, `${origin.key}:group`, text, now);
     return text;
   }
 
@@ -371,7 +404,7 @@ export class AlertDesk {
       return this.t('desk.sheetSentToPerson', { id: alert.id });
     }
     const to = await this.ownChat(tx, origin);
-    if (!to) return this.openPrivately(alert.id);
+    if (!to) return this.openPrivately(`/${this.verb('sheet')} ${alert.id}`);
     const doc = await gpSheetOf(tx, this.deps, alert.screeningId, this.deps.coordinatorLanguage);
     await enqueue(tx, {
       key: `${origin.key}:sheet`,
@@ -385,6 +418,17 @@ export class AlertDesk {
     return origin.isPrivate ? this.t('desk.sheetAbove', { id: alert.id }) : this.t('desk.sheetSent', { id: alert.id });
   }
 
+  /** `/web`: a one-use link, sent privately, to the workspace of this group's territories. */
+  private async webLink(tx: Tx, origin: Origin, now: Date): Promise<string> {
+    if (origin.isPrivate || origin.web) return this.t('desk.webInGroup');
+    if (!this.deps.webLink) return this.t('desk.webOff');
+    const to = await this.ownChat(tx, origin);
+    if (!to) return this.openPrivately(`/${this.verb('web')}`);
+    const url = await this.deps.webLink(tx, { channel: origin.channel, address: origin.sender, name: origin.by, territories: origin.territories }, now);
+    await enqueue(tx, { key: `${origin.key}:web`, channel: to.channel, address: to.address, audience: 'coordinators', message: { text: this.t('desk.webLink', { url }) }, notBefore: now });
+    return this.t('desk.webSent');
+  }
+
   private async overdue(tx: Tx, origin: Origin, now: Date): Promise<string> {
     if (origin.isPrivate) return this.t('desk.overdueInGroup');
     const list = await overdueList(tx, this.deps, origin.territories, now);
@@ -392,7 +436,7 @@ export class AlertDesk {
     const text = [this.t('desk.overdueTitle', { count: list.length }), ...list, this.t('desk.overdueFooter')].join('\n');
     if (this.deps.details === 'group') return text;
     const to = await this.ownChat(tx, origin);
-    if (!to) return `${this.t('desk.overdueCount', { count: list.length })}\n${this.openPrivately(0)}`;
+    if (!to) return `${this.t('desk.overdueCount', { count: list.length })}\n${this.openPrivately(`/${this.verb('overdue')}`)}`;
     await enqueue(tx, { key: `${origin.key}:overdue`, channel: to.channel, address: to.address, audience: 'coordinators', message: { text }, notBefore: now });
     return this.t('desk.overdueSent', { count: list.length });
   }

@@ -44,7 +44,7 @@ export const configSchema = z.object({
   TELEGRAM_BOT_USERNAME: z.string().regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, "the bot's username, such as IcopeNordBot (for leaflet links)").optional(),
   TELEGRAM_API_ROOT: z.url('a URL such as http://127.0.0.1:8081').optional(),
   TELEGRAM_WEBHOOK_URL: z.url('the public https URL Telegram should post updates to').optional(),
-  TELEGRAM_WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
+  TELEGRAM_WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only').optional(),
   TERRITORIES_FILE: z.string().min(1).optional(),

@@ -1,16 +1,30 @@
 /** Entry point: validate configuration, prepare the database, start the channels. */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { buildChannels, buildRouter, hasMessagingChannel } from './channels/channels.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { privateByDefault, tighten } from './db/privateFiles.js';
 import { sqliteFilePath } from './db/url.js';
 import { loadLocales, type Locales } from './i18n/index.js';
 import { createLogger } from './logger.js';
 
 const TRIAL_WEB_PORT = 8080;
+
+/** The first port from `from` to `to` that can be listened on (the trial's workspace), if any. */
+async function firstFreePort(host: string, from: number, to: number): Promise<number | undefined> {
+  for (let port = from; port <= to; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer().once('error', () => resolve(false));
+      probe.listen(port, host, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
+}
 
 function checkSupportLines(config: Config, locales: Locales): void {
   for (const line of config.supportLines) {
@@ -25,17 +39,24 @@ function checkSupportLines(config: Config, locales: Locales): void {
 }
 
 async function main(): Promise<void> {
+  // Everything this process creates is private (0600 files, 0700 folders).
+  privateByDefault();
   // A .env file beside package.json, if there is one, fills in variables not already set.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig();
   // The terminal trial serves the web workspace too, so that a newcomer can open it.
-  const config = loaded.WEB_PORT === undefined && !hasMessagingChannel(loaded) ? Object.freeze({ ...loaded, WEB_PORT: TRIAL_WEB_PORT }) : loaded;
+  const trialPort = loaded.WEB_PORT === undefined && !hasMessagingChannel(loaded) ? await firstFreePort(loaded.WEB_HOST, TRIAL_WEB_PORT, TRIAL_WEB_PORT + 20) : undefined;
+  const config = trialPort ? Object.freeze({ ...loaded, WEB_PORT: trialPort }) : loaded;
   const locales = loadLocales(undefined, config.DEFAULT_LANGUAGE);
   checkSupportLines(config, locales);
   // The terminal chat owns stdout: logs then go to a file beside the database.
   const logFile = config.LOG_FILE ?? path.join(path.dirname(sqliteFilePath(config.DATABASE_URL)), 'bot.log');
   const logger = createLogger(config.LOG_LEVEL, logFile);
   await migrate(config.DATABASE_URL);
+  // The database (and its WAL), the log and the WhatsApp session: readable by the bot's user only.
+  const dbFile = sqliteFilePath(config.DATABASE_URL);
+  const dataDir = path.dirname(dbFile);
+  for (const target of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, logFile, config.WHATSAPP_SESSION_DIR, ...(path.basename(dataDir) === 'data' ? [dataDir] : [])]) tighten(target);
   const db = await Database.open(config.DATABASE_URL);
 
   let app: ReturnType<typeof createApp> | undefined;
@@ -60,7 +81,8 @@ async function main(): Promise<void> {
   logger.info({ channels: setup.channels.map((c) => c.name) }, 'bot started');
   if (setup.terminal) {
     process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n`);
-    process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.web', vars: { url: config.WEB_PUBLIC_URL ?? `http://${config.WEB_HOST}:${config.WEB_PORT}` } })}\n\n`);
+    if (config.WEB_PORT) process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.web', vars: { url: config.WEB_PUBLIC_URL ?? `http://${config.WEB_HOST}:${config.WEB_PORT}` } })}\n`);
+    process.stdout.write('\n');
   } else if (config.WEB_PORT) operator(`Web workspace on ${config.WEB_HOST}:${config.WEB_PORT}: coordinators write /web in their group to get a login link.`);
   else process.stdout.write(`Bot started. Channels: ${setup.channels.map((c) => c.name).join(", ") || "none running (see above)"}. Logs: ${logFile}\n`);
 }

@@ -19,24 +19,57 @@ export interface NewOutboxMessage {
   priority?: number;
 }
 
+/**
+ * Longest text in one message, per channel (Telegram refuses more than 4,096 characters; WhatsApp
+ * takes more, but a wall of text is not read). Room is left for the choices the adapter adds.
+ */
+export const TEXT_LIMITS: Readonly<Record<string, number>> = { telegram: 3500, whatsapp: 3500 };
+
+/** Splits a text at line boundaries (or, for one very long line, at spaces) into parts of at most `limit` characters, in order. */
+export function splitText(text: string, limit: number): string[] {
+  if (text.length <= limit) return [text];
+  const parts: string[] = [];
+  let current = '';
+  const push = () => {
+    if (current) parts.push(current);
+    current = '';
+  };
+  for (const line of text.split('\n')) {
+    const pieces = line.length <= limit ? [line] : (line.match(new RegExp(`[\\s\\S]{1,${limit}}(?=\\s|$)|[\\s\\S]{1,${limit}}`, 'g')) ?? [line]).map((p) => p.trim());
+    for (const piece of pieces) {
+      if (current && current.length + 1 + piece.length > limit) push();
+      current = current ? `${current}\n${piece}` : piece;
+    }
+  }
+  push();
+  return parts;
+}
+
 export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
   const exists = await tx.outboxMessage.findUnique({ where: { key: m.key }, select: { id: true } });
   if (exists) return false;
-  await tx.outboxMessage.create({
-    data: {
-      key: m.key,
-      channel: m.channel,
-      address: m.address,
-      audience: m.audience,
-      contactId: m.contactId ?? null,
-      aboutContactId: m.aboutContactId ?? null,
-      payload: JSON.stringify(m.message),
-      ref: m.ref ?? null,
-      hasChoices: (m.message.choices?.length ?? 0) > 0,
-      priority: m.priority ?? 0,
-      nextAttemptAt: m.notBefore,
-    },
-  });
+  // Too long for one message: several rows, in order; the choices go with the last, the ref with the first.
+  const limit = TEXT_LIMITS[m.channel];
+  const texts = limit && !m.message.document ? splitText(m.message.text, limit) : [m.message.text];
+  for (const [i, text] of texts.entries()) {
+    const last = i === texts.length - 1;
+    const message: OutgoingMessage = last ? { ...m.message, text } : { text };
+    await tx.outboxMessage.create({
+      data: {
+        key: i === 0 ? m.key : `${m.key}:part${i + 1}`,
+        channel: m.channel,
+        address: m.address,
+        audience: m.audience,
+        contactId: m.contactId ?? null,
+        aboutContactId: m.aboutContactId ?? null,
+        payload: JSON.stringify(message),
+        ref: i === 0 ? (m.ref ?? null) : null,
+        hasChoices: last && (m.message.choices?.length ?? 0) > 0,
+        priority: m.priority ?? 0,
+        nextAttemptAt: m.notBefore,
+      },
+    });
+  }
   return true;
 }
 

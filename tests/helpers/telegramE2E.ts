@@ -18,6 +18,7 @@ const TelegramServer = ((telegramTestApi as unknown as { default?: unknown }).de
 
 export const TOKEN = '123456:e2e-test-token-abcdef';
 export const COORDINATOR_CHAT = '-1001';
+export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 
 type StoredBot = Emulator['storage']['botMessages'][number];
 
@@ -60,9 +61,13 @@ export class TelegramE2E {
   ) {}
 
   /** Posts an update straight to the bot's webhook, as Telegram does (counted as one more update). */
-  async postToWebhook(update: unknown): Promise<number> {
+  async postToWebhook(update: unknown, secret: string | undefined = WEBHOOK_SECRET): Promise<number> {
     this.sent += 1;
-    const res = await fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(update) });
+    const res = await fetch(this.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+      body: JSON.stringify(update),
+    });
     return res.status;
   }
 
@@ -117,7 +122,7 @@ export class TelegramE2E {
       commands: telegramCommands(locales, config.DEFAULT_LANGUAGE),
       coordinatorChats: new Set(this.router.all().flatMap((t) => [...t.targets, ...t.escalationTargets]).filter((g) => g.channel === 'telegram').map((g) => g.address)),
       logger,
-      ...(this.mode === 'webhook' ? { webhook: { url: this.webhookUrl, host: '127.0.0.1', port: this.webhookPort } } : {}),
+      ...(this.mode === 'webhook' ? { webhook: { url: this.webhookUrl, host: '127.0.0.1', port: this.webhookPort, secret: WEBHOOK_SECRET } } : {}),
     });
     this.app = createApp({
       config,

@@ -34,6 +34,8 @@ export function toInbound(ctx: Context, now: Date, coordinatorChats: ReadonlySet
     };
   }
   if (!chat) return undefined;
+  // In a private chat the sender is the chat: an update claiming otherwise is not the person's.
+  if (!ctx.from || String(ctx.from.id) !== String(chat.id)) return undefined;
   const base = {
     channel: CHANNEL,
     address: String(chat.id),

@@ -1,4 +1,5 @@
 /** The Telegram channel: grammY, long polling by default, webhook when a public URL is configured. */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Bot, InputFile, webhookCallback, type Context } from 'grammy';
 import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
@@ -67,7 +68,10 @@ export class TelegramChannel implements ChannelAdapter {
     const webhook = this.o.webhook;
     if (webhook) {
       const path = new URL(webhook.url).pathname;
-      const handle = webhookCallback(this.bot, 'http', { ...(webhook.secret ? { secretToken: webhook.secret } : {}) });
+      // Never without a secret: forged updates would be taken for the person's. Without
+      // TELEGRAM_WEBHOOK_SECRET, a new one is made and registered at each start.
+      const secret = webhook.secret ?? randomBytes(32).toString('hex');
+      const handle = webhookCallback(this.bot, 'http', { secretToken: secret });
       this.server = createServer((req, res) => {
         if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) {
           res.writeHead(404).end();
@@ -76,7 +80,7 @@ export class TelegramChannel implements ChannelAdapter {
         void handle(req, res);
       });
       await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(webhook.port, webhook.host, resolve));
-      await this.bot.api.setWebhook(webhook.url, { allowed_updates, ...(webhook.secret ? { secret_token: webhook.secret } : {}) });
+      await this.bot.api.setWebhook(webhook.url, { allowed_updates, secret_token: secret });
       this.o.logger.info({ mode: 'webhook' }, 'telegram started');
     } else {
       this.polling = this.bot.start({ allowed_updates, drop_pending_updates: false });

@@ -118,7 +118,7 @@ describe('Telegram end to end', () => {
     await t.settle();
     const update = t.server.storage.userMessages.at(-1)!;
     update.isRead = false; // the emulator hands it out once more, before the next message
-    await t.post('sendMessage', { ...client.makeMessage('placeholder'), from, chat: { id: 999999, type: 'private' } });
+    await t.post('sendMessage', { ...client.makeMessage('placeholder'), from: { ...from, id: 999999 }, chat: { id: 999999, type: 'private' } });
     await t.settle();
     expect(t.texts(chat).length).toBe(before + 1);
   });
@@ -226,6 +226,14 @@ describe('Telegram webhook mode', () => {
       expect(w.texts(404)[0]).toContain('Je vous propose une dizaine de petites questions');
       w.expectDuplicate();
       expect(await w.postToWebhook(update)).toBe(200);
+      await w.settle();
+      expect(w.texts(404)).toHaveLength(1);
+      // Forged updates (no secret, or a wrong one) are refused and change nothing.
+      const forged = { update_id: 78, message: { ...client.makeMessage('effacer'), from, message_id: 5002 } };
+      for (const secret of ['', 'guessed']) {
+        w.expectDuplicate(); // not recorded: refused before the engine
+        expect(await w.postToWebhook(forged, secret)).toBe(401);
+      }
       await w.settle();
       expect(w.texts(404)).toHaveLength(1);
       // Wrong path: not ours.

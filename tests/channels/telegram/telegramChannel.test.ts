@@ -57,6 +57,12 @@ describe('telegram inbound', () => {
     expect(received[0]!.content).toEqual({ kind: 'media', mediaType: kind });
   });
 
+  it('a private-chat update whose sender is not the chat (forged) is ignored', async () => {
+    const { bot, received } = setup();
+    await bot.handleUpdate({ update_id: 3, message: { message_id: 12, date: 1795399200, chat, from: { ...user, id: 666 }, text: 'effacer' } } as never);
+    expect(received).toEqual([]);
+  });
+
   it('an edited message is reported as such, and a shared own contact as a phone number', async () => {
     const { bot, received } = setup();
     await bot.handleUpdate({ update_id: 2, edited_message: { message_id: 10, date: 1795399200, edit_date: 1795399260, chat, from: user, text: 'non' } as never });

@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import type { WebIdentity } from './alerts/alertDesk.js';
 import { ConfigError, type Config } from './config.js';
 import type { Tx } from './db/database.js';
+import { purge } from './db/retention.js';
 import { createLogin } from './web/auth.js';
 import { createWebApp } from './web/server.js';
 import type { Database } from './db/database.js';
@@ -45,6 +46,8 @@ function listen(app: Hono<any>, host: string, port: number): Promise<ServerType>
 
 export interface App {
   engine: Engine;
+  /** Clears old message texts and inbound ids (run hourly). */
+  purge(): Promise<{ outboxCleared: number; inboundDeleted: number }>;
   /** The web workspace (served on start when WEB_PORT is set, or in the terminal trial). */
   web: Hono<any>;
   dispatcher: OutboxDispatcher;
@@ -168,8 +171,11 @@ export function createApp(deps: AppDeps): App {
       deps.logger.error({ err }, 'reminders failed');
     }
   };
+  const retention = () => purge(deps.db, clock(), { outbox: config.OUTBOX_RETENTION, inbound: config.INBOUND_RETENTION });
+  let retentionTimer: NodeJS.Timeout | undefined;
   return {
     engine,
+    purge: retention,
     web,
     dispatcher,
     followUp,
@@ -181,11 +187,13 @@ export function createApp(deps: AppDeps): App {
       ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);
       void remind();
       reminderTimer = setInterval(() => void remind(), config.REMINDER_TICK_SECONDS * 1000);
+      retentionTimer = setInterval(() => void retention().catch((err: unknown) => deps.logger.error({ err }, 'retention failed')), 3_600_000);
       if (webPort && deps.listen !== false) webServer = await listen(web, config.WEB_HOST, webPort);
       for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
     },
     async stop() {
       if (ticker) clearInterval(ticker);
+      if (retentionTimer) clearInterval(retentionTimer);
       if (webServer) await new Promise<void>((resolve) => webServer!.close(() => resolve()));
       if (reminderTimer) clearInterval(reminderTimer);
       for (const channel of deps.channels) await channel.stop();

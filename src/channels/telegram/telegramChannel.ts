@@ -1,7 +1,8 @@
 /** The Telegram channel: grammY, long polling by default, webhook when a public URL is configured. */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { Bot, InputFile, webhookCallback, type Context } from 'grammy';
+import { Bot, GrammyError, InputFile, webhookCallback, type Context } from 'grammy';
+import { ConfigError } from '../../config.js';
 import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, InboundHandler, OutgoingMessage, SendResult } from '../types.js';
@@ -10,6 +11,7 @@ import { deliveryError, replyMarkup, type ReplyMarkup } from './outbound.js';
 
 /** Telegram's limit for a document's caption; a longer text goes as a message of its own first. */
 export const CAPTION_LIMIT = 1024;
+const INIT_TIMEOUT_MS = 15_000;
 
 export interface TelegramOptions {
   token: string;
@@ -62,7 +64,7 @@ export class TelegramChannel implements ChannelAdapter {
 
   async start(onMessage: InboundHandler): Promise<void> {
     this.install(onMessage);
-    await this.bot.init();
+    await this.checkToken();
     await this.registerCommands();
     const allowed_updates = ['message', 'edited_message', 'callback_query'] as const;
     const webhook = this.o.webhook;
@@ -86,6 +88,23 @@ export class TelegramChannel implements ChannelAdapter {
       this.polling = this.bot.start({ allowed_updates, drop_pending_updates: false });
       this.polling.catch((err: unknown) => this.o.logger.error({ err }, 'telegram polling stopped'));
       this.o.logger.info({ mode: 'polling' }, 'telegram started');
+    }
+  }
+
+  /** The token and the network, checked at once: one clear line naming what to fix, never the token itself. */
+  private async checkToken(): Promise<void> {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new ConfigError(`Telegram: no answer from ${this.o.apiRoot ?? 'api.telegram.org'} within ${INIT_TIMEOUT_MS / 1000} s. Check the network (or TELEGRAM_API_ROOT).`)), INIT_TIMEOUT_MS).unref(),
+    );
+    try {
+      await Promise.race([this.bot.init(), timeout]);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+        throw new ConfigError('Configuration error: TELEGRAM_BOT_TOKEN is refused by Telegram (401 Unauthorized). Copy the token again from @BotFather.');
+      }
+      const detail = (error as Error).message.split(this.o.token).join('<TELEGRAM_BOT_TOKEN>').slice(0, 200);
+      throw new ConfigError(`Telegram could not be reached (${detail}). Check the network (or TELEGRAM_API_ROOT).`);
     }
   }
 

@@ -180,3 +180,24 @@ describe('telegram outbound', () => {
     expect(await channel.deleteMessage('7', '5')).toBe(false);
   });
 });
+
+describe('starting with a bad token or no network', () => {
+  const token = '123456789:AAbadbadbadbadbadbad';
+  const start = (respond: (method: string) => unknown) => {
+    const bot = new Bot(token); // no botInfo: init() calls getMe
+    bot.api.config.use(async (_prev, method) => respond(method) as never);
+    return new TelegramChannel({ token, commands: {}, logger: pino({ level: 'silent' }), bot }).start(async () => undefined);
+  };
+
+  it('a 401 names TELEGRAM_BOT_TOKEN in one line', async () => {
+    await expect(start(() => ({ ok: false, error_code: 401, description: 'Unauthorized' }))).rejects.toThrow(/^Configuration error: TELEGRAM_BOT_TOKEN is refused by Telegram/);
+  });
+
+  it('a network failure says so, without the token', async () => {
+    const failure = start(() => {
+      throw new Error(`request to https://api.telegram.org/bot${token}/getMe failed, reason: getaddrinfo ENOTFOUND`);
+    });
+    await expect(failure).rejects.toThrow(/^Telegram could not be reached/);
+    await expect(failure).rejects.not.toThrow(new RegExp(token.split(':')[1]!));
+  });
+});

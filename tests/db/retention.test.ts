@@ -1,0 +1,30 @@
+/** Retention on a controllable clock: old message texts cleared, old inbound ids forgotten, recent ones kept. */
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest } from '../helpers/harness.js';
+import { FR_NORMAL } from '../helpers/scripts.js';
+
+const harness = harnessPerTest();
+
+describe('retention', () => {
+  it('after 30 days the texts of settled messages are cleared and inbound ids deleted; a recent chat is untouched', async () => {
+    const h = await harness();
+    for (const line of FR_NORMAL) await h.say(line, 'old');
+    h.now = new Date(h.now.getTime() + 31 * 86_400_000);
+    await h.say('bonjour', 'recent');
+    const result = await h.app.purge();
+    expect(result.outboxCleared).toBeGreaterThan(15);
+    expect(result.inboundDeleted).toBe(FR_NORMAL.length);
+    const rows = await h.db.read((db) => db.outboxMessage.findMany());
+    const idOf = async (address: string) => (await h.db.read((db) => db.contact.findFirstOrThrow({ where: { address } }))).id;
+    const [oldId, recentId] = [await idOf('old'), await idOf('recent')];
+    const old = rows.filter((r) => r.contactId === oldId);
+    expect(old.every((r) => r.payload === '{"text":""}')).toBe(true);
+    expect(JSON.stringify(old)).not.toContain('Jeanne');
+    const recent = rows.filter((r) => r.contactId === recentId);
+    expect(recent.every((r) => r.payload.length > 20)).toBe(true);
+    expect(await h.db.read((db) => db.inboundMessage.count())).toBe(1);
+    // The answers and results themselves are kept (the person's record, erased only on request).
+    expect(await h.db.read((db) => db.answer.count())).toBeGreaterThan(10);
+    expect(await h.app.purge()).toEqual({ outboxCleared: 0, inboundDeleted: 0 });
+  });
+});

@@ -12,6 +12,10 @@ import type { WebIdentity } from './alerts/alertDesk.js';
 import { ConfigError, type Config } from './config.js';
 import type { Tx } from './db/database.js';
 import { purge } from './db/retention.js';
+import { sqliteFilePath } from './db/url.js';
+import { exportScreenings, type ExportFormat } from './exports/index.js';
+import { exportSecret, exportSecretFile } from './exports/secret.js';
+import { figuresHtmlFor } from './reports/web.js';
 import { createLogin } from './web/auth.js';
 import { createWebApp } from './web/server.js';
 import type { Database } from './db/database.js';
@@ -161,6 +165,12 @@ export function createApp(deps: AppDeps): App {
     clock,
     onCommitted: () => dispatcher.kick(),
     ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
+    figuresHtml: figuresHtmlFor({ locales, router: deps.router, rescreenInterval: config.RESCREEN_INTERVAL, timeZone: config.DEFAULT_TIME_ZONE }),
+    exportFile: (tx, o) => {
+      // The pseudonym key: EXPORT_SECRET, else the file beside the database (made once).
+      const { secret } = exportSecret(process.env, exportSecretFile(sqliteFilePath(config.DATABASE_URL)));
+      return exportScreenings(tx, { ...o, format: o.format as ExportFormat, router: deps.router, secret, timeZone: config.DEFAULT_TIME_ZONE, now: clock() });
+    },
   });
   let webServer: ServerType | undefined;
   let reminderTimer: NodeJS.Timeout | undefined;

@@ -379,6 +379,8 @@ export class AlertDesk {
       where: { id: alert.id },
       data: { territoryId: target.id, transferredFrom: fromLabel, unrouted: false, status: 'new', takenAt: null, takenBy: null, takerChannel: null, takerAddress: null, escalatedAt: null },
     });
+    // The screening counts for the new territory in the figures too.
+    if (alert.screeningId) await tx.screening.update({ where: { id: alert.screeningId }, data: { territoryId: target.id } });
     await postAlert(tx, this.deps, alert.id, 'transfer', now);
     const text = this.t('desk.transferred', { id: alert.id, to: territoryLabel(this.deps, target, this.deps.coordinatorLanguage, true), by: origin.by });
     if (origin.isPrivate || origin.web) await this.toGroups(tx, { ...alert, territoryId: from.id }, `${origin.key}:group`, text, now);

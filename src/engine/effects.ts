@@ -221,7 +221,8 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     now: ctx.now,
   });
   await cancelReminders(ctx.tx, { contactId: ctx.contact.id, kind: { in: ['nudge', 'expire'] } }, 'completed', ctx.now);
-  await ctx.tx.screening.update({ where: { id: e.screeningId }, data: { nextDueAt } });
+  await ctx.tx.screening.update({ where: { id: e.screeningId }, data: { nextDueAt, territoryId: territory.id } });
+  await ctx.tx.screening.updateMany({ where: { personId: e.personId, status: 'completed', rescreenedAt: null, completedAt: { lt: new Date(e.at) } }, data: { rescreenedAt: new Date(e.at) } });
   // Doing a new screening after "stop" means they are back: the summary announces the next one.
   if (ctx.contact.optedOutAt) await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { optedOutAt: null } });
   await enqueue(ctx.tx, {

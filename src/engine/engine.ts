@@ -245,6 +245,8 @@ export class Engine {
             return false;
           }
           event = { type: 'REMIND', at, person, mode: last.mode as Mode };
+          // The figures' re-screening funnel: when this screening's reminder first went out.
+          if (row.screeningId) await tx.screening.updateMany({ where: { id: row.screeningId, remindedAt: null }, data: { remindedAt: now } });
           if (row.attempt === 1) {
             await tx.reminder.create({
               data: { contactId: row.contactId, personId: row.personId, screeningId: row.screeningId, kind: 'rescreen', attempt: 2, dueAt: addDuration(now, d.reminders.retry, d.defaultTimeZone) },

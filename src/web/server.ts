@@ -245,8 +245,10 @@ ${others.length ? html`<form method="post" action="/alerts/${alert.id}/transfer"
     const s = c.get('session');
     const now = d.clock();
     const from = dateParam(c.req.query('from')) ?? new Date(now.getTime() - 182 * 86_400_000);
-    const to = dateParam(c.req.query('to')) ?? now;
-    const form = html`<form method="get" action="/figures"><label for="from">${t('web.from')}</label><input id="from" name="from" type="date" value="${iso(from)}"><label for="to">${t('web.to')}</label><input id="to" name="to" type="date" value="${iso(to)}"><button type="submit">${t('web.show')}</button></form>`;
+    // The "to" day is included: the period is [from, to + 1 day).
+    const toDay = dateParam(c.req.query('to'));
+    const to = toDay ? new Date(toDay.getTime() + 86_400_000) : now;
+    const form = html`<form method="get" action="/figures"><label for="from">${t('web.from')}</label><input id="from" name="from" type="date" value="${iso(from)}"><label for="to">${t('web.to')}</label><input id="to" name="to" type="date" value="${iso(toDay ?? now)}"><button type="submit">${t('web.show')}</button></form>`;
     const fragment = d.figuresHtml ? await d.db.read((tx) => d.figuresHtml!(tx, { from, to, territoryIds: s.territories, lang, now })) : t('web.figuresOff');
     return page(c, t('web.nav.figures'), html`${form}${raw(fragment)}`);
   });

@@ -90,12 +90,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the web workspace in Chromium', () => {
 
     await page.goto(`${base}/figures`);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('Chiffres');
+    expect(await page.$$eval('svg[role="img"]', (svgs) => svgs.length)).toBeGreaterThan(0);
     await accessible(page);
 
     await page.goto(`${base}/exports`);
     await accessible(page);
-    const csv = await page.evaluate(async () => (await fetch('/exports/csv')).status);
-    expect(csv === 200 || csv === 404).toBe(true); // 404 only while exports are not wired
+    const csv = await page.evaluate(async () => {
+      const res = await fetch('/exports/csv');
+      return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body: await res.text() };
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.type).toContain('text/csv');
+    expect(csv.disposition).toMatch(/^attachment; filename=".+\.csv"$/);
+    expect(csv.body).not.toContain('Jeanne');
+    expect(csv.body.trim().split('\n')).toHaveLength(2); // the header and the territory's one screening
 
     // Another territory's alert: not found, and nothing leaks.
     const other = await page.goto(`${base}/alerts/2`);

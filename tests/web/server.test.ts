@@ -88,6 +88,14 @@ describe('the web workspace', () => {
       ['Claire', 'sheet', 'nord', '1'],
     ]);
     expect(await (await get('/access', cookie)).text()).toContain('view_alert');
+    // The figures and a pseudonymised export, logged too.
+    expect(await (await get('/figures?from=2026-11-01&to=2026-12-01', cookie)).text()).toMatch(/<svg[^>]*role="img"/);
+    const fhir = await get('/exports/fhir', cookie);
+    expect(fhir.status).toBe(200);
+    const bundle = JSON.parse(await fhir.text()) as { resourceType: string };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(JSON.stringify(bundle)).not.toContain('Jeanne');
+    expect((await h.db.read((db) => db.accessLog.findMany({ where: { action: 'export' } }))).map((l) => l.target)).toEqual(['fhir']);
   });
 
   it('take, write, Step 2 and close from the page do what the commands do; the group is told', async () => {

@@ -71,6 +71,12 @@ async function main(): Promise<void> {
       count: file.count,
       fileName: args.out,
     });
+    // In the access log too, as the workspace's exports are: one row per territory exported (none: all).
+    await db.tx(async (tx) => {
+      for (const territoryId of args.territoryIds ?? [null]) {
+        await tx.accessLog.create({ data: { at: now, who: operator(), territoryId, action: 'export', target: `${args.format} (${file.count})` } });
+      }
+    });
     process.stdout.write(`${file.count} screening${file.count === 1 ? '' : 's'} exported (${args.format}) to ${args.out}\n`);
   } finally {
     await db.close();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.js';
 import { parseExportArgs, UsageError } from '../../src/exports/cli.js';
 import { Harness } from '../helpers/harness.js';
 import { FR_NORMAL } from '../helpers/scripts.js';
@@ -123,5 +124,20 @@ describe('npm run export', () => {
     expect(none.code).toBe(0);
     expect(none.stdout.trim().split('\n').at(-1)).toBe(`0 screenings exported (fhir) to ${path.join(dir, 'none.json')}`);
     expect(JSON.parse(readFileSync(path.join(dir, 'none.json'), 'utf8'))).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+
+    // Every use is in the access log, like the workspace's.
+    const db = await Database.open(env.DATABASE_URL!);
+    try {
+      const log = await db.read((tx) => tx.accessLog.findMany({ where: { action: 'export' }, orderBy: { id: 'asc' } }));
+      expect(log.map((l) => [l.territoryId, l.target])).toEqual([
+        ['default', 'csv (1)'],
+        [null, 'csv (1)'],
+        [null, 'csv (1)'],
+        [null, 'fhir (0)'],
+      ]);
+      expect(log.every((l) => l.who.startsWith('cli'))).toBe(true);
+    } finally {
+      await db.close();
+    }
   });
 });

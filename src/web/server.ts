@@ -230,14 +230,28 @@ ${others.length ? html`<form method="post" action="/alerts/${alert.id}/transfer"
     const s = c.get('session');
     const now = d.clock();
     const list = await d.db.read((tx) => overdueList(tx, d.alerts, s.territories, now));
-    const due = await d.db.read((tx) =>
-      tx.screening.count({ where: { status: 'completed', nextDueAt: { gte: now, lt: new Date(now.getTime() + 30 * 86_400_000) }, person: { isNot: null } } }),
+    // Due in the next 30 days, in this session's territories: they will get a reminder.
+    const soon = await d.db.read((tx) =>
+      tx.screening.findMany({
+        where: { status: 'completed', rescreenedAt: null, nextDueAt: { gte: now, lt: new Date(now.getTime() + 30 * 86_400_000) }, person: { isNot: null } },
+        include: { person: true },
+        orderBy: { nextDueAt: 'asc' },
+        take: 500,
+      }),
+    );
+    const due = soon.filter((x) => s.territories.includes(x.territoryId ?? d.alerts.router.route(x.person?.postcode).id));
+    const dueList = due.map((x) =>
+      t('web.dueLine', {
+        name: x.person?.firstName ?? t('desk.overdueNoName'),
+        age: x.person?.birthYear ? d.alerts.locales.text(lang, { key: 'coordinators.age', vars: { count: now.getUTCFullYear() - x.person.birthYear } }) : t('coordinators.ageUnknown'),
+        date: shortDate(lang, x.nextDueAt!, d.alerts.timeZone),
+      }),
     );
     await d.db.tx((tx) => log(tx, s, 'view_rescreen', null));
     return page(
       c,
       t('web.nav.rescreen'),
-      html`<p>${t('web.dueSoon', { count: due })}</p><h2>${t('desk.overdueTitle', { count: list.length })}</h2>${list.length ? html`<ul>${list.map((l) => html`<li>${l.replace(/^• /, '')}</li>`)}</ul><p>${t('desk.overdueFooter')}</p>` : html`<p>${t('desk.overdueNone')}</p>`}`,
+      html`<h2>${t('desk.overdueTitle', { count: list.length })}</h2>${list.length ? html`<ul>${list.map((l) => html`<li>${l.replace(/^• /, '')}</li>`)}</ul><p>${t('desk.overdueFooter')}</p>` : html`<p>${t('desk.overdueNone')}</p>`}<h2>${t('web.dueSoon', { count: due.length })}</h2>${dueList.length ? html`<ul>${dueList.map((l) => html`<li>${l}</li>`)}</ul>` : ''}`,
     );
   });
 

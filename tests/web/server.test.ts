@@ -155,6 +155,17 @@ describe('the web workspace', () => {
     expect((await get('/alerts', cookie)).status).toBe(403);
   });
 
+  it('the re-screening page lists the persons due soon in the territory only', async () => {
+    await setup();
+    h.now = new Date(h.now.getTime() + 170 * 86_400_000); // due about six months after the screening
+    const nord = await login();
+    const sud = await login(SUD, 'nurse-sud', 'Paul');
+    const page = await (await get('/rescreen', nord)).text();
+    expect(page).toContain('1 personne(s) à réévaluer dans les 30 prochains jours');
+    expect(page).toMatch(/Jeanne, 80 ans – à refaire vers le \d{2}\/05\/2027/);
+    expect(await (await get('/rescreen', sud)).text()).toContain('0 personne(s) à réévaluer');
+  });
+
   it('/web from a private chat or with the workspace off says so', async () => {
     await setup();
     await h.group('/pris 1', NORD, 'nurse-claire');

@@ -20,6 +20,7 @@ import { createLogin } from './web/auth.js';
 import { createWebApp } from './web/server.js';
 import type { Database } from './db/database.js';
 import { Engine } from './engine/engine.js';
+import { checkHealth, Heartbeat } from './health/heartbeat.js';
 import { Renderer } from './engine/render.js';
 import type { Locales } from './i18n/index.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   newId?: () => string;
   /** false: never listen on a port (tests use the web app's own request helper). */
   listen?: boolean;
+  /** Where the heartbeat is written (none when undefined). */
+  heartbeatFile?: string;
 }
 
 /** Listens on host:port; resolves once listening (a port in use is one clear line for the operator). */
@@ -158,7 +161,18 @@ export function createApp(deps: AppDeps): App {
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     logger: deps.logger,
   });
+  const healthDeps = {
+    db: deps.db,
+    channels: deps.channels.map((c) => ({ name: c.name, ...(c.lastContact ? { lastContact: () => c.lastContact!() } : {}), ...(c.connected ? { connected: () => c.connected!() } : {}) })),
+    clock,
+    // Telegram's long poll answers at least every 30 s; WhatsApp says itself when it is down.
+    silentAfterMs: 120_000,
+  };
+  const heartbeat = deps.heartbeatFile
+    ? new Heartbeat({ ...healthDeps, file: deps.heartbeatFile, everyMs: config.HEARTBEAT_SECONDS * 1000, onError: (err) => deps.logger.warn({ err: (err as Error).message }, 'heartbeat not written') })
+    : undefined;
   const web = createWebApp({
+    health: () => checkHealth(healthDeps),
     db: deps.db,
     desk,
     alerts: postDeps,
@@ -199,16 +213,24 @@ export function createApp(deps: AppDeps): App {
       reminderTimer = setInterval(() => void remind(), config.REMINDER_TICK_SECONDS * 1000);
       retentionTimer = setInterval(() => void retention().catch((err: unknown) => deps.logger.error({ err }, 'retention failed')), 3_600_000);
       if (webPort && deps.listen !== false) webServer = await listen(web, config.WEB_HOST, webPort);
-      for (const channel of deps.channels) await channel.start((m) => engine.handle(m));
+      // Messages recorded before a crash or a stop, not handled yet: first, in their order.
+      const resumed = await engine.resume();
+      if (resumed > 0) deps.logger.info({ resumed }, 'recorded messages handled after restart');
+      for (const channel of deps.channels) await channel.start((m, receipt) => engine.handle(m, receipt));
+      heartbeat?.start();
     },
     async stop() {
+      heartbeat?.stop();
       if (ticker) clearInterval(ticker);
       if (retentionTimer) clearInterval(retentionTimer);
       if (webServer) await new Promise<void>((resolve) => webServer!.close(() => resolve()));
       if (reminderTimer) clearInterval(reminderTimer);
+      // No more waiting for an unavailable database: what is not recorded stays unconfirmed, what is recorded is handled at the next start.
+      engine.stop();
       for (const channel of deps.channels) await channel.stop();
       await engine.idle();
-      await dispatcher.drain();
+      // What cannot be sent now (the database or the platform down) stays in the outbox for the next start.
+      await dispatcher.drain().catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'outbox not drained at stop'));
       await dispatcher.stop();
     },
   };

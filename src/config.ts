@@ -64,6 +64,8 @@ export const configSchema = z.object({
   URGENT_REPOST_MINUTES: z.coerce.number().int().positive().default(60),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   FOLLOWUP_TICK_SECONDS: z.coerce.number().int().positive().default(30),
+  HEARTBEAT_FILE: z.string().min(1).optional(),
+  HEARTBEAT_SECONDS: z.coerce.number().int().positive().default(30),
   COORDINATOR_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'a Telegram chat id such as -1001234567890').optional(),
 });
 

@@ -38,6 +38,21 @@ function checkSupportLines(config: Config, locales: Locales): void {
   }
 }
 
+/** Migrations, retried while another process holds the database (a backup, an sqlite3 shell…). */
+async function migrateWhenFree(url: string, operator: (line: string) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await migrate(url);
+      if (attempt > 0) operator('Database free again: starting.');
+      return;
+    } catch (error) {
+      if (!/locked|SQLITE_BUSY/i.test((error as Error).message) || attempt >= 60) throw error;
+      if (attempt === 0) operator(`The database ${sqliteFilePath(url)} is locked by another program: waiting for it (up to 5 minutes).`);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   // Everything this process creates is private (0600 files, 0700 folders).
   privateByDefault();
@@ -52,12 +67,26 @@ async function main(): Promise<void> {
   // The terminal chat owns stdout: logs then go to a file beside the database.
   const logFile = config.LOG_FILE ?? path.join(path.dirname(sqliteFilePath(config.DATABASE_URL)), 'bot.log');
   const logger = createLogger(config.LOG_LEVEL, logFile);
-  await migrate(config.DATABASE_URL);
+  await migrateWhenFree(config.DATABASE_URL, (line) => process.stdout.write(`${line}\n`));
   // The database (and its WAL), the log and the WhatsApp session: readable by the bot's user only.
   const dbFile = sqliteFilePath(config.DATABASE_URL);
   const dataDir = path.dirname(dbFile);
   for (const target of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, logFile, config.WHATSAPP_SESSION_DIR, ...(path.basename(dataDir) === 'data' ? [dataDir] : [])]) tighten(target);
-  const db = await Database.open(config.DATABASE_URL);
+  let setup: ReturnType<typeof buildChannels> | undefined;
+  const operatorLine = (line: string) => process.stdout.write(`${line}\n`);
+  const db = await Database.open(config.DATABASE_URL, {
+    // One line when the database stops working, one when it works again; the bot carries on by itself.
+    onHealthChange: (health) => {
+      logger[health.ok ? 'info' : 'error']({ database: health }, health.ok ? 'database working again' : 'database unavailable');
+      if (!setup?.terminal) {
+        operatorLine(
+          health.ok
+            ? 'Database working again: waiting messages are being handled.'
+            : `Database unavailable (${health.reason}): messages are kept unconfirmed and retried; the bot carries on by itself once it is fixed (free disk space, stop the other program).`,
+        );
+      }
+    },
+  });
 
   let app: ReturnType<typeof createApp> | undefined;
   const shutdown = async (code: number) => {
@@ -70,11 +99,12 @@ async function main(): Promise<void> {
   };
   const router = buildRouter(config);
   const operator = (line: string) => process.stdout.write(`${line}\n`);
-  const setup = buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
+  setup = buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
   if (router.all().every((t) => t.targets.length === 0)) {
     operator('No coordinators group is configured: alerts are stored, but nobody is told. See README, "Territories".');
   }
-  app = createApp({ config, db, locales, logger, channels: setup.channels, router });
+  const heartbeatFile = config.HEARTBEAT_FILE ?? path.join(dataDir, 'heartbeat.json');
+  app = createApp({ config, db, locales, logger, channels: setup.channels, router, heartbeatFile });
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   await app.start();

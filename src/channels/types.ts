@@ -60,8 +60,13 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-/** Handles one inbound message; resolves with what became of it ('processed', 'duplicate', 'stale', 'failed'). */
-export type InboundHandler = (message: InboundMessage) => Promise<string | void>;
+/**
+ * Handles one inbound message; resolves with what became of it ('processed', 'duplicate', 'stale',
+ * 'failed'). `receipt.recorded()` is called as soon as the message is safely stored: a platform
+ * that re-delivers unconfirmed messages (Telegram) is told only then. Rejects only when the message
+ * could not be recorded (the bot is stopping while the database is unavailable).
+ */
+export type InboundHandler = (message: InboundMessage, receipt?: { recorded(): void }) => Promise<string | void>;
 
 export interface ChannelAdapter {
   readonly name: string;
@@ -70,6 +75,10 @@ export interface ChannelAdapter {
   send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators'): Promise<SendResult>;
   /** Removes a message sent earlier; resolves false where the platform cannot. */
   deleteMessage(address: string, externalId: string): Promise<boolean>;
+  /** When the channel last heard from its platform, for the heartbeat (if it can tell). */
+  lastContact?(): Date | undefined;
+  /** false while the channel is down (for the heartbeat), if it can tell. */
+  connected?(): boolean;
 }
 
 /** The channel is down for now (not connected, logged out): wait without spending an attempt. */

@@ -1,42 +1,208 @@
-/** The one door to SQLite: every query runs under one lock, writes inside short transactions. */
+/**
+ * The one door to SQLite: every query runs under one lock, writes inside short transactions.
+ * A failure of the database itself (disk full, locked by another process, I/O error) never wedges
+ * it: the connection is dropped and opened again at the next use, and the error is a
+ * DatabaseUnavailableError that callers retry.
+ */
 import { Mutex } from 'async-mutex';
+import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 
 export type Tx = Prisma.TransactionClient;
 
-/**
- * The better-sqlite3 adapter has a single connection: a plain write issued while a transaction is
- * open would join (and maybe roll back with) that transaction. So nothing touches the client
- * except through `tx` or `read`, which take turns.
- */
+/** The database cannot be used for now (disk full, locked, I/O error): try again later. */
+export class DatabaseUnavailableError extends Error {
+  constructor(
+    /** What the operator should know, in one short phrase: "disk full", "locked by another process"… */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`database unavailable: ${reason}`, options);
+  }
+}
+
+/** The database's health, for the heartbeat and the operator line. */
+export interface DatabaseHealth {
+  ok: boolean;
+  /** Since when it is in this state. */
+  since: Date;
+  reason?: string;
+}
+
+export interface DatabaseOptions {
+  /** How long SQLite waits for another process's lock before giving up (it blocks the event loop meanwhile). */
+  busyTimeoutMs?: number;
+  /** Told when the database becomes unavailable, and when it works again. */
+  onHealthChange?: (health: DatabaseHealth) => void;
+  /** Every SQL statement Prisma runs (tests that check query plans). */
+  onQuery?: (event: { query: string; params: string }) => void;
+  clock?: () => Date;
+}
+
+const UNAVAILABLE: [RegExp, string][] = [
+  [/SQLITE_FULL|database or disk is full|no space left/i, 'disk full'],
+  [/SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i, 'locked by another process'],
+  [/SQLITE_READONLY|readonly database/i, 'read-only'],
+  [/SQLITE_CORRUPT|SQLITE_NOTADB|malformed|not a database/i, 'corrupted'],
+  [/SQLITE_CANTOPEN|unable to open database/i, 'cannot be opened'],
+  [/SQLITE_IOERR|disk I\/O error/i, 'disk full or input/output error'],
+  // Prisma's own transaction timeouts: the connection is not trusted any more.
+  [/Unable to start a transaction in the given time|Transaction already closed|expired transaction/i, 'not answering'],
+];
+
+/** The reason, when `error` means the database (not the query) failed. */
+export function unavailableReason(error: unknown): string | undefined {
+  if (error instanceof DatabaseUnavailableError) return error.reason;
+  const e = error as { message?: unknown; code?: unknown; cause?: unknown; meta?: unknown } | undefined;
+  const text = [e?.message, e?.code, JSON.stringify(e?.meta ?? null), (e?.cause as { message?: unknown } | undefined)?.message, (e?.cause as { code?: unknown } | undefined)?.code]
+    .filter((v) => typeof v === 'string')
+    .join(' ');
+  return UNAVAILABLE.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+type Adapter = { client: BetterSqlite3.Database };
+
+/** Prisma's adapter factory, keeping hold of the connection it opens so that it can be closed and reopened. */
+class ConnectionFactory {
+  readonly provider = 'sqlite' as const;
+  readonly adapterName: string;
+  connection: BetterSqlite3.Database | undefined;
+  private readonly inner: PrismaBetterSQLite3;
+
+  constructor(
+    url: string,
+    private readonly busyTimeoutMs: number,
+  ) {
+    this.inner = new PrismaBetterSQLite3({ url, timeout: busyTimeoutMs });
+    this.adapterName = this.inner.adapterName;
+  }
+
+  async connect() {
+    const adapter = await this.inner.connect();
+    const connection = (adapter as unknown as Adapter).client;
+    connection.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('synchronous = NORMAL');
+    // Deleted rows are overwritten, so that erased answers do not linger in free pages.
+    connection.pragma('secure_delete = ON');
+    this.connection = connection;
+    return adapter;
+  }
+
+  connectToShadowDb() {
+    return this.inner.connectToShadowDb();
+  }
+}
+
 export class Database {
   private readonly lock = new Mutex();
+  private client: PrismaClient;
+  private factory: ConnectionFactory;
+  private health: DatabaseHealth;
 
-  private constructor(readonly prisma: PrismaClient) {}
+  private constructor(
+    private readonly url: string,
+    private readonly options: DatabaseOptions,
+  ) {
+    [this.client, this.factory] = this.connect();
+    this.health = { ok: true, since: this.now() };
+  }
 
-  static async open(url: string): Promise<Database> {
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
-    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
-    await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
-    await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
-    // Deleted rows are overwritten, so that erased answers do not linger in free pages.
-    await prisma.$queryRawUnsafe('PRAGMA secure_delete = ON');
-    return new Database(prisma);
+  static async open(url: string, options: DatabaseOptions = {}): Promise<Database> {
+    const db = new Database(url, options);
+    await db.read((tx) => tx.$queryRawUnsafe('SELECT 1'));
+    return db;
+  }
+
+  /** The Prisma client for tools off the hot path; prefer `tx` and `read`, which take turns. */
+  get prisma(): PrismaClient {
+    return this.client;
   }
 
   /** Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it. */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.lock.runExclusive(() => this.prisma.$transaction(fn, { timeout: 15_000, maxWait: 15_000 }));
+    return this.guarded(() => this.client.$transaction(fn, { timeout: 15_000, maxWait: 15_000 }));
   }
 
   read<T>(fn: (db: Tx) => Promise<T>): Promise<T> {
-    return this.lock.runExclusive(() => fn(this.prisma));
+    return this.guarded(() => fn(this.client));
+  }
+
+  /** Whether the last use of the database worked, and since when. */
+  status(): DatabaseHealth {
+    return { ...this.health };
   }
 
   async close(): Promise<void> {
     await this.lock.waitForUnlock();
-    await this.prisma.$disconnect();
+    await this.client.$disconnect();
+  }
+
+  private connect(): [PrismaClient, ConnectionFactory] {
+    const factory = new ConnectionFactory(this.url, this.options.busyTimeoutMs ?? 2000);
+    const onQuery = this.options.onQuery;
+    if (!onQuery) return [new PrismaClient({ adapter: factory }), factory];
+    const client = new PrismaClient({ adapter: factory, log: [{ emit: 'event', level: 'query' }] });
+    client.$on('query', (e) => onQuery({ query: e.query, params: e.params }));
+    return [client, factory];
+  }
+
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.runExclusive(async () => {
+      try {
+        const result = await work();
+        this.setHealth(undefined);
+        return result;
+      } catch (error) {
+        const reason = unavailableReason(error);
+        if (reason === undefined) {
+          this.rollBackLeftovers();
+          throw error;
+        }
+        this.reconnect();
+        this.setHealth(reason);
+        throw new DatabaseUnavailableError(reason, { cause: error });
+      }
+    });
+  }
+
+  /** A failed COMMIT can leave SQLite inside the transaction: end it, or every later BEGIN fails. */
+  private rollBackLeftovers(): void {
+    const connection = this.factory.connection;
+    try {
+      if (connection?.open && connection.inTransaction) connection.exec('ROLLBACK');
+    } catch {
+      this.reconnect();
+    }
+  }
+
+  /**
+   * The driver adapter holds its own transaction lock, which a failed BEGIN or COMMIT never gives
+   * back: the connection and its client are dropped, and a new one opens at the next use.
+   */
+  private reconnect(): void {
+    const { connection } = this.factory;
+    const old = this.client;
+    try {
+      // Closing rolls back whatever is open and releases SQLite's locks on the file.
+      if (connection?.open) connection.close();
+    } catch {
+      /* already unusable */
+    }
+    void old.$disconnect().catch(() => undefined);
+    [this.client, this.factory] = this.connect();
+  }
+
+  private setHealth(reason: string | undefined): void {
+    const ok = reason === undefined;
+    if (ok === this.health.ok && reason === this.health.reason) return;
+    this.health = { ok, since: this.now(), ...(reason ? { reason } : {}) };
+    this.options.onHealthChange?.(this.status());
+  }
+
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
   }
 }

@@ -20,7 +20,8 @@ export async function purge(db: Database, now: Date, keep: RetentionSettings): P
       data: { payload: cleared },
     }),
   );
-  const inbound = await db.tx((tx) => tx.inboundMessage.deleteMany({ where: { receivedAt: { lt: before(keep.inbound) } } }));
+  // Only handled ones: a message still waiting (the database was down) keeps its text until handled.
+  const inbound = await db.tx((tx) => tx.inboundMessage.deleteMany({ where: { receivedAt: { lt: before(keep.inbound) }, processedAt: { not: null } } }));
   // Outside a transaction: the WAL file shrinks back once every reader is done with it.
   await db.read((tx) => tx.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)'));
   return { outboxCleared: outbox.count, inboundDeleted: inbound.count };

@@ -9,7 +9,8 @@ import type { FlowEvent, InputEvent, KnownPerson, Mode } from '../../flows/step1
 import type { AlertDesk } from '../alerts/alertDesk.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { InboundMessage } from '../channels/types.js';
-import type { Database, Tx } from '../db/database.js';
+import { unavailableReason, type Database, type Tx } from '../db/database.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locales } from '../i18n/index.js';
 import type { Contact } from '../generated/prisma/client.js';
 import { enqueue } from '../outbox/outbox.js';
@@ -48,36 +49,123 @@ export interface EngineDeps {
   startedAt: () => Date;
   /** Called after each commit that may have queued messages. */
   onCommitted: () => void;
+  /** How long to wait before the n-th retry while the database is unavailable (0-based). */
+  retryDelayMs?: (attempt: number) => number;
 }
 
 export type HandleResult = 'processed' | 'duplicate' | 'stale' | 'failed';
+
+/** Told once the message is safely recorded: the platform may be told it arrived. */
+export interface Receipt {
+  recorded(): void;
+}
+
+/** The engine is stopping: a message waiting for the database was not recorded (or not handled). */
+export class StoppingError extends Error {
+  constructor() {
+    super('stopping: not recorded');
+  }
+}
 
 /** States in which a screening is under way (the nudge and the expiry apply). */
 const IN_SCREENING = new Set(['asking', 'paused', 'distress', 'choosingLanguage', 'confirmingErase']);
 
 export class Engine {
   private readonly queue = new KeyedQueue();
+  private readonly recording = new KeyedQueue();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly d: EngineDeps) {}
 
-  handle(message: InboundMessage): Promise<HandleResult> {
-    return this.queue.run(contactKey(message.channel, message.address), async () => {
+  /**
+   * Records the message (retrying while the database is unavailable), tells `receipt` it is safe
+   * (the platform may now consider it delivered), then handles it in its contact's turn. Resolves
+   * with what became of it.
+   */
+  async handle(message: InboundMessage, receipt?: Receipt): Promise<HandleResult> {
+    const key = contactKey(message.channel, message.address);
+    // Recorded in the order they arrived, per contact, even when the database makes them wait.
+    const next = await this.recording.run(key, async (): Promise<{ result: HandleResult } | { handling: Promise<HandleResult> }> => {
+      let fresh: boolean;
       try {
-        const result = await this.process(message);
-        this.d.onCommitted();
-        return result;
+        fresh = await this.persistently(() => this.record(message));
       } catch (err) {
-        // Logged without the message text or the address: health data stays out of logs.
-        this.d.logger.error({ err, channel: message.channel, externalId: message.externalId }, 'inbound message failed');
-        await this.apologise(message).catch(() => undefined);
-        return 'failed';
+        if (err instanceof StoppingError) throw err;
+        // Not a database outage: a message that cannot even be recorded is given up, not retried forever.
+        this.d.logger.error({ err, channel: message.channel, externalId: message.externalId }, 'inbound message could not be recorded');
+        receipt?.recorded();
+        return { result: 'failed' };
       }
+      receipt?.recorded();
+      if (!fresh) return { result: 'duplicate' };
+      return { handling: this.queue.run(key, () => this.handleRecorded(message)) };
+    });
+    return 'result' in next ? next.result : next.handling;
+  }
+
+  /** Messages recorded but not handled when the process last stopped: handled now, in their order. */
+  async resume(): Promise<number> {
+    const pending = await this.persistently(() =>
+      this.d.db.read((db) => db.inboundMessage.findMany({ where: { processedAt: null }, orderBy: [{ recordedAt: 'asc' }], select: { payload: true } })),
+    );
+    const messages = pending.flatMap((row) => (row.payload ? [revive(row.payload)] : []));
+    for (const message of messages) void this.queue.run(contactKey(message.channel, message.address), () => this.handleRecorded(message)).catch(() => undefined);
+    return messages.length;
+  }
+
+  /** Stops waiting for the database: retries end (what they were for stays recorded, or unconfirmed). */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private async handleRecorded(message: InboundMessage): Promise<HandleResult> {
+    try {
+      const result = await this.persistently(() => this.process(message));
+      this.d.onCommitted();
+      return result;
+    } catch (err) {
+      if (err instanceof StoppingError) return 'failed';
+      // Logged without the message text or the address: health data stays out of logs.
+      this.d.logger.error({ err, channel: message.channel, externalId: message.externalId }, 'inbound message failed');
+      await this.persistently(() => this.apologise(message)).catch(() => undefined);
+      return 'failed';
+    }
+  }
+
+  /**
+   * Runs `work` until it succeeds or fails for a reason other than the database being unavailable
+   * (disk full, locked by another process…), waiting longer after each failure.
+   */
+  private async persistently<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (unavailableReason(err) === undefined) throw err;
+        if (this.stopping.signal.aborted) throw new StoppingError();
+        this.d.logger.warn({ attempt, reason: unavailableReason(err) }, 'database unavailable: will retry');
+        await sleep(this.d.retryDelayMs?.(attempt) ?? Math.min(30_000, 250 * 2 ** attempt), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        if (this.stopping.signal.aborted) throw new StoppingError();
+      }
+    }
+  }
+
+  /** Writes the message as received; false when it was recorded before (a platform's second delivery). */
+  private record(message: InboundMessage): Promise<boolean> {
+    return this.d.db.tx(async (tx) => {
+      const id = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
+      if (await tx.inboundMessage.findUnique({ where: id, select: { kind: true } })) return false;
+      await tx.inboundMessage.create({
+        data: { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, recordedAt: this.d.clock(), payload: JSON.stringify(message) },
+      });
+      return true;
     });
   }
 
   /** Resolves once every message received so far has been handled. */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.recording.idle();
+    await this.queue.idle();
   }
 
   private language(hint: string | undefined): string {
@@ -88,6 +176,9 @@ export class Engine {
   private async process(message: InboundMessage): Promise<HandleResult> {
     const d = this.d;
     return d.db.tx(async (tx) => {
+      const id = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
+      const recorded = await tx.inboundMessage.findUnique({ where: id, select: { processedAt: true } });
+      if (recorded?.processedAt) return 'duplicate';
       const contact = await tx.contact.upsert({
         where: { channel_address: { channel: message.channel, address: message.address } },
         create: {
@@ -97,19 +188,10 @@ export class Engine {
         },
         update: { blockedAt: null, blockReason: null },
       });
-      const seen = await tx.inboundMessage.findUnique({
-        where: { channel_externalId: { channel: message.channel, externalId: message.externalId } },
-      });
-      if (seen) return 'duplicate';
-      await tx.inboundMessage.create({
-        data: {
-          channel: message.channel,
-          externalId: message.externalId,
-          contactId: contact.id,
-          kind: message.content.kind,
-          receivedAt: message.receivedAt,
-        },
-      });
+      // Handled: its text is not kept here any more.
+      const done = { contactId: contact.id, processedAt: d.clock(), payload: null };
+      if (recorded) await tx.inboundMessage.update({ where: id, data: done });
+      else await tx.inboundMessage.create({ data: { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, ...done } });
       if (message.content.kind === 'choice' && message.content.messageId !== undefined) {
         if (await isStale(tx, contact.id, message.content.messageId)) {
           await enqueue(tx, {
@@ -288,10 +370,15 @@ export class Engine {
     });
   }
 
+  /** Something went wrong handling the message: the person is told, and the message counts as handled. */
   private async apologise(message: InboundMessage): Promise<void> {
     await this.d.db.tx(async (tx) => {
       const contact = await tx.contact.findUnique({
         where: { channel_address: { channel: message.channel, address: message.address } },
+      });
+      await tx.inboundMessage.updateMany({
+        where: { channel: message.channel, externalId: message.externalId },
+        data: { processedAt: this.d.clock(), payload: null, ...(contact ? { contactId: contact.id } : {}) },
       });
       await enqueue(tx, {
         key: `error:${message.channel}:${message.externalId}`,
@@ -328,6 +415,12 @@ function inScreening(snapshot: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A recorded message read back (its date was stored as text). */
+function revive(payload: string): InboundMessage {
+  const message = JSON.parse(payload) as InboundMessage & { receivedAt: string };
+  return { ...message, receivedAt: new Date(message.receivedAt) };
 }
 
 /** Messages and timers of one contact take turns on this key. */

@@ -18,6 +18,7 @@ import { answerText } from '../alerts/gpSheet.js';
 import { gpSheetOf } from '../alerts/gpSheetOf.js';
 import { overdueList } from '../alerts/overdue.js';
 import type { Database, Tx } from '../db/database.js';
+import type { HealthReport } from '../health/heartbeat.js';
 import { endSession, sessionOf, useLogin, type Session } from './auth.js';
 import { flash, hidden, html, layout, raw, type Html, type T } from './views.js';
 
@@ -32,6 +33,8 @@ export interface WebDeps {
   publicUrl?: string;
   /** The network's figures as an HTML fragment, for the figures page (when available). */
   figuresHtml?: (tx: Tx, o: { from: Date; to: Date; territoryIds: string[]; lang: string; now: Date }) => Promise<string>;
+  /** The bot's health for a supervisor (GET /health: 200 when working, 503 otherwise). */
+  health?: () => Promise<HealthReport>;
   /** An export of the territories' screenings (when available). */
   exportFile?: (tx: Tx, o: { format: string; from?: Date; to?: Date; territoryIds: string[] }) => Promise<{ fileName: string; mimeType: string; body: string }>;
 }
@@ -62,6 +65,11 @@ export function createWebApp(d: WebDeps): Hono<Env> {
   // Forms only from this site (the Origin header), and a per-session token in every form.
   app.use('*', csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || (!!d.publicUrl && origin === new URL(d.publicUrl).origin) }));
 
+  app.get('/health', async (c) => {
+    if (!d.health) return c.notFound();
+    const report = await d.health();
+    return c.json(report, report.status === 'ok' ? 200 : 503);
+  });
   app.get('/login/:token', async (c) => {
     const now = d.clock();
     const login = await d.db.tx((tx) => useLogin(tx, c.req.param('token'), now));

@@ -1,17 +1,23 @@
 /** The Telegram channel: grammY, long polling by default, webhook when a public URL is configured. */
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { Bot, GrammyError, InputFile, webhookCallback, type Context } from 'grammy';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Bot, GrammyError, InputFile, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import { StoppingError } from '../../engine/engine.js';
 import { ConfigError } from '../../config.js';
 import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { ChannelAdapter, InboundHandler, OutgoingMessage, SendResult } from '../types.js';
+import type { ChannelAdapter, InboundHandler, InboundMessage, OutgoingMessage, SendResult } from '../types.js';
 import { CHANNEL, toInbound } from './inbound.js';
 import { deliveryError, replyMarkup, type ReplyMarkup } from './outbound.js';
 
 /** Telegram's limit for a document's caption; a longer text goes as a message of its own first. */
 export const CAPTION_LIMIT = 1024;
 const INIT_TIMEOUT_MS = 15_000;
+const POLL_TIMEOUT_S = 30;
+const WEBHOOK_BODY_LIMIT = 1_000_000;
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 export interface TelegramOptions {
   token: string;
@@ -33,6 +39,11 @@ export class TelegramChannel implements ChannelAdapter {
   readonly bot: Bot;
   private server: Server | undefined;
   private polling: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private lastPoll: Date | undefined;
+  private startedAt: Date | undefined;
+  /** Messages recorded and being handled (their button answers still to come). */
+  private readonly inFlight = new Set<Promise<void>>();
   /** Chats that were shown a reply keyboard (share-contact): the next plain message removes it. */
   private readonly replyKeyboards = new Set<string>();
 
@@ -40,54 +51,153 @@ export class TelegramChannel implements ChannelAdapter {
     this.bot = o.bot ?? new Bot(o.token, o.apiRoot ? { client: { apiRoot: o.apiRoot } } : {});
   }
 
-  /** Registers the update handlers; exposed so handler tests can feed updates without starting. */
+  /**
+   * Registers the update handlers; exposed so handler tests can feed updates without starting.
+   * A handler returns as soon as its message is recorded (so that the update can be confirmed to
+   * Telegram and the next one taken); handling goes on concurrently, in order within each chat.
+   */
   install(onMessage: InboundHandler): void {
     const clock = this.o.clock ?? (() => new Date());
     this.bot.on('callback_query:data', async (ctx) => {
-      try {
-        const inbound = toInbound(ctx, clock(), this.o.coordinatorChats);
-        const result = inbound ? await onMessage(inbound) : undefined;
+      const inbound = toInbound(ctx, clock(), this.o.coordinatorChats);
+      const handled = this.hand(inbound, onMessage, async (result) => {
         await this.markAnswered(ctx, result);
-      } finally {
         // Always answered, or the person's button keeps spinning.
         await ctx.answerCallbackQuery().catch(() => undefined);
-      }
+      });
+      await handled;
     });
     // In a group, /chatid answers the group's id: how an operator finds COORDINATOR_TELEGRAM_CHAT_ID.
     this.bot.chatType(['group', 'supergroup']).command('chatid', (ctx) => ctx.reply(String(ctx.chat.id)));
     this.bot.on(['message', 'edited_message'], async (ctx) => {
-      const inbound = toInbound(ctx, clock(), this.o.coordinatorChats);
-      if (inbound) await onMessage(inbound);
+      await this.hand(toInbound(ctx, clock(), this.o.coordinatorChats), onMessage);
     });
     this.bot.catch((err) => this.o.logger.error({ err: err.error }, 'telegram update failed'));
+  }
+
+  /**
+   * Hands a message to the engine; resolves once it is recorded (rejects when it could not be), while
+   * `after` runs when it has been handled. Handling is tracked so that stop() can wait for it.
+   */
+  private hand(inbound: InboundMessage | undefined, onMessage: InboundHandler, after?: (result: string | void) => Promise<void>): Promise<void> {
+    if (!inbound) return after ? after(undefined) : Promise.resolve();
+    let recorded!: () => void;
+    const stored = new Promise<void>((resolve) => (recorded = resolve));
+    const result = onMessage(inbound, { recorded });
+    const done = result
+      .then(async (r) => after?.(r))
+      .catch(async (err: unknown) => {
+        this.o.logger.warn({ err: (err as Error).message }, 'telegram message not recorded');
+        await after?.('failed');
+      })
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+    // Recorded, or given up on (the handler then resolves without recording it), or not recorded (rejects).
+    return Promise.race([stored, result.then(() => undefined)]);
   }
 
   async start(onMessage: InboundHandler): Promise<void> {
     this.install(onMessage);
     await this.checkToken();
     await this.registerCommands();
-    const allowed_updates = ['message', 'edited_message', 'callback_query'] as const;
     const webhook = this.o.webhook;
     if (webhook) {
       const path = new URL(webhook.url).pathname;
       // Never without a secret: forged updates would be taken for the person's. Without
       // TELEGRAM_WEBHOOK_SECRET, a new one is made and registered at each start.
       const secret = webhook.secret ?? randomBytes(32).toString('hex');
-      const handle = webhookCallback(this.bot, 'http', { secretToken: secret });
-      this.server = createServer((req, res) => {
-        if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) {
-          res.writeHead(404).end();
-          return;
-        }
-        void handle(req, res);
-      });
+      this.server = createServer((req, res) => void this.onWebhook(req, res, path, secret));
       await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(webhook.port, webhook.host, resolve));
-      await this.bot.api.setWebhook(webhook.url, { allowed_updates, secret_token: secret });
+      await this.bot.api.setWebhook(webhook.url, { allowed_updates: ALLOWED_UPDATES, secret_token: secret });
       this.o.logger.info({ mode: 'webhook' }, 'telegram started');
     } else {
-      this.polling = this.bot.start({ allowed_updates, drop_pending_updates: false });
-      this.polling.catch((err: unknown) => this.o.logger.error({ err }, 'telegram polling stopped'));
+      // Long polling, after removing a webhook left by an earlier configuration (Telegram refuses both).
+      await this.bot.api.deleteWebhook().catch(() => undefined);
+      this.startedAt = new Date();
+      this.polling = this.poll();
       this.o.logger.info({ mode: 'polling' }, 'telegram started');
+    }
+  }
+
+  /** When the last getUpdates answered (polling; a webhook cannot tell), for the heartbeat. */
+  lastContact(): Date | undefined {
+    return this.o.webhook ? undefined : (this.lastPoll ?? this.startedAt);
+  }
+
+  /**
+   * Long polling that confirms an update to Telegram (by asking for the ones after it) only once it
+   * is recorded: an update not recorded (the bot stopped while the database was unavailable) is
+   * delivered again. Recording is quick; handling goes on concurrently.
+   */
+  private async poll(): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await this.bot.api.getUpdates({ offset, timeout: POLL_TIMEOUT_S, allowed_updates: ALLOWED_UPDATES }, this.abort.signal as Parameters<Bot["api"]["getUpdates"]>[1]);
+        this.lastPoll = new Date();
+        failures = 0;
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        failures++;
+        const retryAfter = err instanceof GrammyError ? (err.parameters.retry_after ?? 0) * 1000 : 0;
+        this.o.logger.warn({ err: (err as Error).message.split(this.o.token).join('<token>'), failures }, 'telegram getUpdates failed');
+        await sleep(Math.max(retryAfter, Math.min(30_000, 500 * 2 ** failures)), undefined, { signal: this.abort.signal }).catch(() => undefined);
+        continue;
+      }
+      for (const update of updates) {
+        try {
+          await this.bot.handleUpdate(update);
+        } catch (err) {
+          const cause = (err as { error?: unknown }).error ?? err;
+          if (cause instanceof StoppingError || this.abort.signal.aborted) return;
+          // Anything else is a fault of this one update: logged (without its content) and skipped.
+          this.o.logger.error({ err: cause, updateId: update.update_id }, 'telegram update failed');
+        }
+        offset = update.update_id + 1;
+      }
+    }
+  }
+
+  /** Telegram posts an update: 200 once it is recorded, 503 (Telegram sends it again) if it could not be. */
+  private async onWebhook(req: IncomingMessage, res: ServerResponse, path: string, secret: string): Promise<void> {
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    const given = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''));
+    const expected = Buffer.from(secret);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.writeHead(401).end('secret token is wrong');
+      return;
+    }
+    let update: Update;
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > WEBHOOK_BODY_LIMIT) throw new Error('too large');
+        chunks.push(chunk as Buffer);
+      }
+      update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Update;
+      if (typeof update?.update_id !== 'number') throw new Error('not an update');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      await this.bot.handleUpdate(update);
+      res.writeHead(200).end();
+    } catch (err) {
+      const cause = (err as { error?: unknown }).error ?? err;
+      if (cause instanceof StoppingError || this.abort.signal.aborted) {
+        res.writeHead(503).end();
+        return;
+      }
+      this.o.logger.error({ err: cause, updateId: update.update_id }, 'telegram update failed');
+      res.writeHead(200).end();
     }
   }
 
@@ -109,13 +219,15 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
+    this.abort.abort();
     if (this.server) {
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
       this.server.closeAllConnections?.();
       this.server = undefined;
     }
-    if (this.bot.isRunning()) await this.bot.stop();
     await this.polling?.catch(() => undefined);
+    // Presses being handled still get their answer.
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendResult> {

@@ -1,10 +1,20 @@
 /**
- * Engine benchmark: many contacts take the whole screening at once, on a real migrated SQLite file.
- * Prints messages per second, per-message latency and memory. Usage: npm run bench [-- contacts]
+ * Engine benchmark, end to end: senders play whole screenings on a real migrated SQLite file, each
+ * message timed from its arrival until its first reply is delivered by the outbox to a fake channel.
+ * Then the same SQL statements, captured during the run, are replayed on the raw driver (prepared
+ * once, one transaction per message) on a fresh copy of the database: the floor, in the same run.
+ *
+ * Usage: npm run bench [-- --concurrency 8 --messages 4000 --rate 0]
+ *   --concurrency  senders at once, each waiting for its reply before its next message (default 8)
+ *   --messages     inbound messages in all (default 4000; a screening is 19 messages)
+ *   --rate         arrival rate in messages a second over all senders (0: as fast as replies come)
+ * The last four lines are exactly: throughput, p99, floor, ratio to floor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { singleTerritoryRouter } from '../src/alerts/alertRouter.js';
@@ -12,25 +22,48 @@ import type { ChannelAdapter } from '../src/channels/types.js';
 import { loadConfig } from '../src/config.js';
 import { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
+import { sqliteFilePath } from '../src/db/url.js';
 import { loadLocales } from '../src/i18n/index.js';
 
-const contacts = Number(process.argv[2] ?? 200);
-const script = ['bonjour', 'oui', '1', 'Jeanne', '1947', '31000', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'oui', 'non', '65', 'non', 'non', 'non', 'non', 'fleur porte riz', 'non merci'];
+const { values: args } = parseArgs({
+  options: { concurrency: { type: 'string', default: '8' }, messages: { type: 'string', default: '4000' }, rate: { type: 'string', default: '0' } },
+});
+const concurrency = Number(args.concurrency);
+const total = Number(args.messages);
+const rate = Number(args.rate);
+const script = ['bonjour', 'oui', '1', 'Jeanne', '1947', '31000', 'ok', '22/11/2026', 'dimanche', 'non', '2', 'non', 'non', '65', 'non', 'non', 'non', 'non', 'fleur porte riz'];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'icope-bench-'));
 const url = `file:${path.join(dir, 'bench.db')}`;
 await migrate(url);
-const config = loadConfig({ DATABASE_URL: url });
-const db = await Database.open(config.DATABASE_URL);
-let sent = 0;
+const pristine = path.join(dir, 'pristine.db');
+copyFileSync(sqliteFilePath(url), pristine);
+
+// Every statement Prisma runs, in order, with its parameters (for the count and the floor).
+const statements: { sql: string; params: string }[] = [];
+let capturing = false;
+const config = loadConfig({ DATABASE_URL: url, QUIET_HOURS: 'off', CALLBACK_PHONE: 'never', TELEGRAM_PER_CHAT_GAP_MS: '0' });
+const db = await Database.open(config.DATABASE_URL, { onQuery: (e) => capturing && statements.push({ sql: e.query, params: e.params }) });
+
+let rssPeak = 0;
+/** Replies delivered: the first one to an address after it wrote wakes its sender. */
+const waiting = new Map<string, () => void>();
+let delivered = 0;
 const channel: ChannelAdapter = {
   name: 'bench',
   start: async () => undefined,
   stop: async () => undefined,
-  send: async () => ({ externalId: String(++sent) }),
+  send: async (address) => {
+    // Sampled here: the run may never yield to timers (the driver is synchronous).
+    if (++delivered % 20 === 0) rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    const wake = waiting.get(address);
+    waiting.delete(address);
+    wake?.();
+    return { externalId: String(delivered) };
+  },
   deleteMessage: async () => true,
 };
-const now = new Date('2026-11-22T10:00:00Z');
+const clock = new Date('2026-11-22T10:00:00Z');
 const app = createApp({
   config,
   db,
@@ -38,30 +71,88 @@ const app = createApp({
   logger: pino({ level: 'silent' }),
   channels: [channel],
   router: singleTerritoryRouter({ targets: [{ channel: 'bench', address: 'coordinators' }] }),
-  clock: () => now,
+  clock: () => clock,
+  listen: false,
 });
-if (!process.env.NO_DISPATCH) app.dispatcher.start();
+app.dispatcher.start();
 
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
 const latencies: number[] = [];
+let issued = 0;
 const started = performance.now();
-await Promise.all(
-  Array.from({ length: contacts }, async (_, c) => {
+capturing = true;
+
+async function sender(s: number): Promise<void> {
+  for (let contact = 0; ; contact++) {
+    const address = `s${s}-c${contact}`;
     for (const [i, text] of script.entries()) {
-      const t0 = performance.now();
-      await app.engine.handle({ channel: 'bench', address: `u${c}`, externalId: `${c}-${i}`, receivedAt: now, content: { kind: 'text', text } });
-      latencies.push(performance.now() - t0);
+      const n = issued++;
+      if (n >= total) return;
+      // Open loop: the message arrives at its scheduled time, and is timed from then.
+      const due = rate > 0 ? started + (n / rate) * 1000 : performance.now();
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const replied = new Promise<void>((resolve) => waiting.set(address, resolve));
+      await app.engine.handle({ channel: 'bench', address, externalId: `${address}-${i}`, receivedAt: clock, content: { kind: 'text', text } });
+      await replied;
+      latencies.push(performance.now() - due);
     }
-  }),
-);
+  }
+}
+
+await Promise.all(Array.from({ length: concurrency }, (_, s) => sender(s)));
 const elapsed = (performance.now() - started) / 1000;
+capturing = false;
+clearInterval(sampler);
 await app.stop();
 const completed = await db.read((d) => d.screening.count({ where: { status: 'completed' } }));
 await db.close();
+
+// The floor: the same statements on the raw driver, prepared once, one transaction per inbound message.
+const raw = new BetterSqlite3(pristine);
+raw.pragma('journal_mode = WAL');
+raw.pragma('synchronous = NORMAL');
+raw.pragma('foreign_keys = OFF');
+const prepared = new Map<string, BetterSqlite3.Statement>();
+const bind = (params: string): unknown[] => {
+  try {
+    return (JSON.parse(params) as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v === null || typeof v !== 'object' ? v : JSON.stringify(v)));
+  } catch {
+    return [];
+  }
+};
+const work = statements.filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA)/i.test(s.sql));
+const perMessage = Math.max(1, Math.round(work.length / latencies.length));
+let replayErrors = 0;
+const replayStart = performance.now();
+for (let i = 0; i < work.length; i += perMessage) {
+  raw.exec('BEGIN');
+  for (const s of work.slice(i, i + perMessage)) {
+    try {
+      let stmt = prepared.get(s.sql);
+      if (!stmt) prepared.set(s.sql, (stmt = raw.prepare(s.sql)));
+      if (stmt.reader) stmt.all(...bind(s.params));
+      else stmt.run(...bind(s.params));
+    } catch {
+      replayErrors++;
+    }
+  }
+  raw.exec('COMMIT');
+}
+const replaySeconds = (performance.now() - replayStart) / 1000;
+raw.close();
 rmSync(dir, { recursive: true, force: true });
 
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-console.log(`contacts: ${contacts}, messages: ${latencies.length}, screenings completed: ${completed}, messages delivered: ${sent}`);
-console.log(`throughput: ${(latencies.length / elapsed).toFixed(0)} inbound messages/s (${elapsed.toFixed(2)} s)`);
-console.log(`latency per message (queued behind others): p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${pct(100)} ms`);
-console.log(`memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+const throughput = latencies.length / elapsed;
+const floor = latencies.length / replaySeconds;
+console.log(`senders: ${concurrency}, arrival: ${rate > 0 ? `${rate} msg/s` : 'as fast as replies come'}, messages: ${latencies.length}, screenings completed: ${completed}, messages delivered: ${delivered}`);
+console.log(`latency from arrival to first reply delivered: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, max ${pct(100).toFixed(1)} ms`);
+console.log(`statements per inbound message (engine and outbox): ${(statements.length / latencies.length).toFixed(1)}`);
+console.log(`rss peak: ${(rssPeak / 2 ** 20).toFixed(0)} MiB`);
+console.log(`floor replay: ${work.length} statements in ${replaySeconds.toFixed(2)} s on better-sqlite3 (${replayErrors} could not be replayed)`);
+console.log(`throughput: ${throughput.toFixed(0)} msg/s`);
+console.log(`p99: ${pct(99).toFixed(1)} ms`);
+console.log(`floor: ${floor.toFixed(0)} msg/s`);
+console.log(`ratio to floor: ${((throughput / floor) * 100).toFixed(1)} %`);

@@ -123,11 +123,12 @@ export class Database {
 
   /** Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it. */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.guarded(() => this.client.$transaction(fn, { timeout: 15_000, maxWait: 15_000 }));
+    return this.guarded(() => this.client.$transaction(fn, { timeout: 15_000, maxWait: 15_000 }), true);
   }
 
+  /** A read works while another program holds the write lock: its success says nothing of the database's health. */
   read<T>(fn: (db: Tx) => Promise<T>): Promise<T> {
-    return this.guarded(() => fn(this.client));
+    return this.guarded(() => fn(this.client), false);
   }
 
   /** Whether the last use of the database worked, and since when. */
@@ -149,11 +150,11 @@ export class Database {
     return [client, factory];
   }
 
-  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+  private async guarded<T>(work: () => Promise<T>, proves: boolean): Promise<T> {
     return this.lock.runExclusive(async () => {
       try {
         const result = await work();
-        this.setHealth(undefined);
+        if (proves) this.setHealth(undefined);
         return result;
       } catch (error) {
         const reason = unavailableReason(error);

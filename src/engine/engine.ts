@@ -12,7 +12,7 @@ import type { InboundMessage } from '../channels/types.js';
 import { unavailableReason, type Database, type Tx } from '../db/database.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locales } from '../i18n/index.js';
-import type { Contact } from '../generated/prisma/client.js';
+import type { Contact, Conversation } from '../generated/prisma/client.js';
 import { enqueue } from '../outbox/outbox.js';
 import { cancelReminders, pushInactivity, type ReminderSettings } from '../reminders/reminders.js';
 import { allOf } from '../../flows/step1/lexicon.js';
@@ -244,7 +244,7 @@ export class Engine {
       };
       // They answered: the one retry of a reminder is not needed any more.
       await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
-      const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0);
+      const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0, stored);
       if (IN_SCREENING.has(state)) await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
       return 'processed';
     });
@@ -272,9 +272,10 @@ export class Engine {
   }
 
   /** One flow turn for a contact, written with its effects; returns the machine's state after it. */
-  private async turn(tx: Tx, contact: Contact, event: FlowEvent, keyPrefix: string, priority: number): Promise<string> {
+  private async turn(tx: Tx, contact: Contact, event: FlowEvent, keyPrefix: string, priority: number, known?: Conversation | null): Promise<string> {
     const d = this.d;
-    const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+    // The caller may have read it already in this transaction.
+    const stored = known !== undefined ? known : await tx.conversation.findUnique({ where: { contactId: contact.id } });
     const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
     if (turn.restarted) {
       d.logger.warn({ contactId: contact.id }, 'conversation snapshot unusable: flow restarted');

@@ -35,7 +35,7 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number;
   /** Told when the database becomes unavailable, and when it works again. */
   onHealthChange?: (health: DatabaseHealth) => void;
-  /** Every SQL statement Prisma runs (tests that check query plans). */
+  /** Every SQL statement run, through Prisma or prepared (tests that check query plans, the benchmark). */
   onQuery?: (event: { query: string; params: string }) => void;
   clock?: () => Date;
 }
@@ -101,6 +101,7 @@ export class Database {
   private client: PrismaClient;
   private factory: ConnectionFactory;
   private health: DatabaseHealth;
+  private prepared: Statements | undefined;
 
   private constructor(
     private readonly url: string,
@@ -131,6 +132,17 @@ export class Database {
     return this.guarded(() => fn(this.client), false);
   }
 
+  /**
+   * Runs `fn` synchronously in one transaction on the same connection, with statements prepared once
+   * (the hot path: no query building per call). All of it is committed, or none.
+   */
+  write<T>(fn: (sql: Statements) => T): Promise<T> {
+    return this.guarded(async () => {
+      const statements = await this.statements();
+      return statements.connection.transaction(() => fn(statements))();
+    }, true);
+  }
+
   /** Whether the last use of the database worked, and since when. */
   status(): DatabaseHealth {
     return { ...this.health };
@@ -139,6 +151,14 @@ export class Database {
   async close(): Promise<void> {
     await this.lock.waitForUnlock();
     await this.client.$disconnect();
+  }
+
+  private async statements(): Promise<Statements> {
+    if (!this.factory.connection) await this.client.$connect();
+    const connection = this.factory.connection;
+    if (!connection) throw new DatabaseUnavailableError('cannot be opened');
+    if (this.prepared?.connection !== connection) this.prepared = new Statements(connection, this.options.onQuery);
+    return this.prepared;
   }
 
   private connect(): [PrismaClient, ConnectionFactory] {
@@ -205,5 +225,46 @@ export class Database {
 
   private now(): Date {
     return this.options.clock?.() ?? new Date();
+  }
+}
+
+/** A value as Prisma stores it in SQLite: dates as ISO text with "+00:00", booleans as 0/1. */
+export function sqlValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+/** SQL statements prepared once per connection, run with Prisma's storage conventions. */
+export class Statements {
+  private readonly cache = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    readonly connection: BetterSqlite3.Database,
+    private readonly observe?: (event: { query: string; params: string }) => void,
+  ) {}
+
+  get<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.prepare(sql, params).get(...params.map(sqlValue)) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.prepare(sql, params).all(...params.map(sqlValue)) as T[];
+  }
+
+  /** Returns the number of rows changed. */
+  run(sql: string, ...params: unknown[]): number {
+    return this.prepare(sql, params).run(...params.map(sqlValue)).changes;
+  }
+
+  private prepare(sql: string, params: unknown[]): BetterSqlite3.Statement {
+    this.observe?.({ query: sql, params: JSON.stringify(params.map(sqlValue)) });
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      // The adapter reads integers as BigInt; plain numbers here.
+      statement = this.connection.prepare(sql).safeIntegers(false);
+      this.cache.set(sql, statement);
+    }
+    return statement;
   }
 }

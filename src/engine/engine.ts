@@ -152,14 +152,19 @@ export class Engine {
 
   /** Writes the message as received; false when it was recorded before (a platform's second delivery). */
   private record(message: InboundMessage): Promise<boolean> {
-    return this.d.db.tx(async (tx) => {
-      const id = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
-      if (await tx.inboundMessage.findUnique({ where: id, select: { kind: true } })) return false;
-      await tx.inboundMessage.create({
-        data: { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, recordedAt: this.d.clock(), payload: JSON.stringify(message) },
-      });
-      return true;
-    });
+    // The key decides: a second delivery inserts nothing.
+    return this.d.db.write(
+      (sql) =>
+        sql.run(
+          'INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "payload") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          message.channel,
+          message.externalId,
+          message.content.kind,
+          message.receivedAt,
+          this.d.clock(),
+          JSON.stringify(message),
+        ) === 1,
+    );
   }
 
   /** Resolves once every message received so far has been handled. */

@@ -1,5 +1,6 @@
 /** Entry point: validate configuration, prepare the database, start the channels. */
 import { existsSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
@@ -38,18 +39,29 @@ function checkSupportLines(config: Config, locales: Locales): void {
   }
 }
 
-/** Migrations, retried while another process holds the database (a backup, an sqlite3 shell…). */
+/** Migrations, once no other program holds the database's write lock (a backup, an sqlite3 shell…). */
 async function migrateWhenFree(url: string, operator: (line: string) => void): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await migrate(url);
-      if (attempt > 0) operator('Database free again: starting.');
-      return;
-    } catch (error) {
-      if (!/locked|SQLITE_BUSY/i.test((error as Error).message) || attempt >= 60) throw error;
-      if (attempt === 0) operator(`The database ${sqliteFilePath(url)} is locked by another program: waiting for it (up to 5 minutes).`);
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-    }
+  const file = sqliteFilePath(url);
+  for (let waited = 0; existsSync(file) && isLocked(file); waited += 2) {
+    if (waited === 0) operator(`The database ${file} is locked by another program: waiting for it (up to 5 minutes).`);
+    if (waited >= 300) throw new ConfigError(`The database ${file} is still locked by another program after 5 minutes: stop that program (or the other copy of the bot) and start again.`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  await migrate(url);
+}
+
+/** Whether another program holds the write lock: tries to take it, without waiting. */
+function isLocked(file: string): boolean {
+  const db = new BetterSqlite3(file, { timeout: 0 });
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
+    throw error;
+  } finally {
+    db.close();
   }
 }
 

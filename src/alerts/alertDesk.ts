@@ -7,7 +7,8 @@ import { DateTime, Duration } from 'luxon';
 import { parseCoordinatorCommand, type AppointmentInput, type CoordinatorCommand, type Usage } from '../../flows/coordinators/commands.js';
 import { normalize } from '../../flows/step1/text.js';
 import type { InboundMessage } from '../channels/types.js';
-import type { Tx } from '../db/database.js';
+import { sqlOf, type Tx } from '../db/database.js';
+import { coordinatorOf } from '../engine/hotPath.js';
 import type { Alert, Contact } from '../generated/prisma/client.js';
 import { enqueue } from '../outbox/outbox.js';
 import { formatDayDate } from '../reminders/schedule.js';
@@ -99,7 +100,8 @@ export class AlertDesk {
    */
   async handlePrivate(tx: Tx, message: InboundMessage, contact: Contact): Promise<boolean> {
     if (message.content.kind !== 'text' || message.group) return false;
-    const known = await tx.coordinator.findUnique({ where: { channel_address: { channel: message.channel, address: message.address } } });
+    // Asked for every person's message: a statement prepared once.
+    const known = coordinatorOf(sqlOf(tx), message.channel, message.address);
     if (!known) return false;
     if (!known.privateChat) await tx.coordinator.update({ where: { id: known.id }, data: { privateChat: true } });
     const command = parseCoordinatorCommand(message.content.text, this.deps.locales.lexicons, false);

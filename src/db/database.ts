@@ -11,6 +11,18 @@ import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 
 export type Tx = Prisma.TransactionClient;
 
+const inTransaction = new WeakMap<Tx, Statements>();
+
+/**
+ * Statements prepared once, running inside the transaction `tx` belongs to (the same connection): for
+ * the statements of the per-message path, where Prisma's query building costs more than SQLite.
+ */
+export function sqlOf(tx: Tx): Statements {
+  const statements = inTransaction.get(tx);
+  if (!statements) throw new Error('sqlOf: not a transaction of Database.tx');
+  return statements;
+}
+
 /** The database cannot be used for now (disk full, locked, I/O error): try again later. */
 export class DatabaseUnavailableError extends Error {
   constructor(
@@ -124,7 +136,19 @@ export class Database {
 
   /** Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it. */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.guarded(() => this.client.$transaction(fn, { timeout: 15_000, maxWait: 15_000 }), true);
+    return this.guarded(
+      () =>
+        this.client.$transaction(
+          (tx) => {
+            // Prepared statements on the same connection join this transaction (see sqlOf).
+            inTransaction.set(tx, this.prepared!);
+            return fn(tx);
+          },
+          { timeout: 15_000, maxWait: 15_000 },
+        ),
+      true,
+      true,
+    );
   }
 
   /** A read works while another program holds the write lock: its success says nothing of the database's health. */
@@ -170,9 +194,10 @@ export class Database {
     return [client, factory];
   }
 
-  private async guarded<T>(work: () => Promise<T>, proves: boolean): Promise<T> {
+  private async guarded<T>(work: () => Promise<T>, proves: boolean, prepare = false): Promise<T> {
     return this.lock.runExclusive(async () => {
       try {
+        if (prepare) await this.statements();
         const result = await work();
         if (proves) this.setHealth(undefined);
         return result;

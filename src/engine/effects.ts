@@ -3,7 +3,7 @@ import type { Effect } from '../../flows/step1/types.js';
 import { CONSENT_VERSION } from '../../flows/step1/types.js';
 import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel, type AlertPostDeps } from '../alerts/alertPosts.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
-import type { Tx } from '../db/database.js';
+import { sqlOf, type Tx } from '../db/database.js';
 import type { Contact } from '../generated/prisma/client.js';
 import type { Locales } from '../i18n/index.js';
 import { enqueue, enqueueDelete } from '../outbox/outbox.js';
@@ -92,18 +92,17 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         break;
       case 'answer': {
         // A finished screening is never answered again (the flow guarantees it; this makes sure).
-        const open = await ctx.tx.screening.count({ where: { id: effect.screeningId, status: { not: 'completed' } } });
-        if (open === 0) break;
-        await ctx.tx.answer.create({
-          data: {
-            screeningId: effect.screeningId,
-            item: effect.item,
-            rawText: effect.raw,
-            value: JSON.stringify(effect.value),
-            askedAt: new Date(effect.askedAt),
-            answeredAt: new Date(effect.answeredAt),
-          },
-        });
+        const sql = sqlOf(ctx.tx);
+        if (!sql.get('SELECT 1 FROM "Screening" WHERE "id" = ? AND "status" <> \'completed\'', effect.screeningId)) break;
+        sql.run(
+          'INSERT INTO "Answer" ("screeningId", "item", "rawText", "value", "askedAt", "answeredAt") VALUES (?, ?, ?, ?, ?, ?)',
+          effect.screeningId,
+          effect.item,
+          effect.raw ?? null,
+          JSON.stringify(effect.value),
+          new Date(effect.askedAt),
+          new Date(effect.answeredAt),
+        );
         break;
       }
       case 'completed':

@@ -5,11 +5,12 @@
  */
 import type { Logger } from 'pino';
 import type { Step1Machine } from '../../flows/step1/step1Machine.js';
-import type { FlowEvent, InputEvent, KnownPerson, Mode } from '../../flows/step1/types.js';
+import type { FlowEvent, InputEvent, Mode } from '../../flows/step1/types.js';
 import type { AlertDesk } from '../alerts/alertDesk.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { InboundMessage } from '../channels/types.js';
-import { unavailableReason, type Database, type Tx } from '../db/database.js';
+import { sqlOf, unavailableReason, type Database, type Tx } from '../db/database.js';
+import { conversationOf, hasOpenRelay, inboundHandled, knownPersonsOf, markHandled, saveConversation, upsertContact } from './hotPath.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locales } from '../i18n/index.js';
 import type { Contact, Conversation } from '../generated/prisma/client.js';
@@ -181,22 +182,17 @@ export class Engine {
   private async process(message: InboundMessage): Promise<HandleResult> {
     const d = this.d;
     return d.db.tx(async (tx) => {
-      const id = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
-      const recorded = await tx.inboundMessage.findUnique({ where: id, select: { processedAt: true } });
-      if (recorded?.processedAt) return 'duplicate';
-      const contact = await tx.contact.upsert({
-        where: { channel_address: { channel: message.channel, address: message.address } },
-        create: {
-          channel: message.channel,
-          address: message.address,
-          language: message.group ? d.coordinatorLanguage : this.language(message.languageHint),
-        },
-        update: { blockedAt: null, blockReason: null },
+      const sql = sqlOf(tx);
+      if (inboundHandled(sql, message.channel, message.externalId)) return 'duplicate';
+      const contact = upsertContact(sql, {
+        channel: message.channel,
+        address: message.address,
+        language: message.group ? d.coordinatorLanguage : this.language(message.languageHint),
+        // As Prisma's @default(now()) and @updatedAt: the time of the write, not the app's clock.
+        now: new Date(),
       });
       // Handled: its text is not kept here any more.
-      const done = { contactId: contact.id, processedAt: d.clock(), payload: null };
-      if (recorded) await tx.inboundMessage.update({ where: id, data: done });
-      else await tx.inboundMessage.create({ data: { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, ...done } });
+      markHandled(sql, { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, contactId: contact.id, now: d.clock() });
       if (message.content.kind === 'choice' && message.content.messageId !== undefined) {
         if (await isStale(tx, contact.id, message.content.messageId)) {
           await enqueue(tx, {
@@ -220,10 +216,10 @@ export class Engine {
       if (await d.desk.handlePrivate(tx, message, contact)) return 'processed';
       const incoming = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
       if (incoming !== undefined && (await this.relayed(tx, contact, incoming, `in:${message.channel}:${message.externalId}`))) return 'processed';
-      const persons = await knownPersons(tx, contact.id);
+      const persons = knownPersonsOf(sql, contact.id);
       const askPhone = d.askPhone(message.channel, message.address);
       const postcode = persons.find((p) => p.postcode)?.postcode;
-      const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
+      const stored = conversationOf(sql, contact.id);
       const text = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
       // A leaflet's link brings a source code ("/start CODE" on Telegram, "… #CODE" on WhatsApp).
       const source = text !== undefined && !contact.source ? sourceCodeOf(text) : undefined;
@@ -262,6 +258,7 @@ export class Engine {
    */
   private async relayed(tx: Tx, contact: Contact, text: string, key: string): Promise<boolean> {
     const d = this.d;
+    if (!hasOpenRelay(sqlOf(tx), contact.id)) return false;
     const alert = await tx.alert.findFirst({ where: { contactId: contact.id, relayOpen: true, status: { not: 'closed' } }, orderBy: { id: 'desc' } });
     if (!alert) return false;
     const stored = await tx.conversation.findUnique({ where: { contactId: contact.id } });
@@ -280,7 +277,7 @@ export class Engine {
   private async turn(tx: Tx, contact: Contact, event: FlowEvent, keyPrefix: string, priority: number, known?: Conversation | null): Promise<string> {
     const d = this.d;
     // The caller may have read it already in this transaction.
-    const stored = known !== undefined ? known : await tx.conversation.findUnique({ where: { contactId: contact.id } });
+    const stored = known !== undefined ? known : conversationOf(sqlOf(tx), contact.id);
     const turn = runFlow(d.machine, stored, { lang: contact.language, timeZone: d.defaultTimeZone }, [event]);
     if (turn.restarted) {
       d.logger.warn({ contactId: contact.id }, 'conversation snapshot unusable: flow restarted');
@@ -306,8 +303,7 @@ export class Engine {
       turn.effects,
     );
     d.logger.debug({ contactId: contact.id, state: turn.state, effects: turn.effects.map((e) => e.type) }, 'flow turn');
-    const data = { machineVersion: turn.machineVersion, snapshot: turn.snapshot };
-    await tx.conversation.upsert({ where: { contactId: contact.id }, create: { contactId: contact.id, ...data }, update: data });
+    saveConversation(sqlOf(tx), contact.id, turn.machineVersion, turn.snapshot, new Date());
     return turn.state;
   }
 
@@ -326,7 +322,7 @@ export class Engine {
         const at = now.toISOString();
         let event: FlowEvent;
         if (row.kind === 'rescreen') {
-          const person = (await knownPersons(tx, row.contactId)).find((p) => p.id === row.personId);
+          const person = knownPersonsOf(sqlOf(tx), row.contactId).find((p) => p.id === row.personId);
           const last = await tx.screening.findFirst({ where: { personId: row.personId, status: 'completed' }, orderBy: { completedAt: 'desc' } });
           if (!person || !last) {
             await tx.reminder.update({ where: { id: row.id }, data: { status: 'cancelled', reason: 'person gone' } });
@@ -442,33 +438,4 @@ async function isStale(tx: Tx, contactId: string, messageId: string): Promise<bo
     select: { externalId: true },
   });
   return latest?.externalId !== messageId;
-}
-
-/** What the flow needs to know of the persons this contact screened before. */
-export async function knownPersons(tx: Tx, contactId: string): Promise<KnownPerson[]> {
-  const persons = await tx.person.findMany({
-    where: { contactId },
-    orderBy: { createdAt: 'asc' },
-    include: { screenings: { orderBy: { startedAt: 'desc' }, select: { status: true, wordSet: true, weightKg: true, mode: true } } },
-  });
-  return persons
-    .filter((p) => p.birthYear !== null || p.firstName !== null)
-    .map((p) => {
-      const completed = p.screenings.filter((s) => s.status === 'completed');
-      const lastWeight = completed.find((s) => s.weightKg !== null)?.weightKg;
-      return {
-        id: p.id,
-        ...(p.firstName ? { firstName: p.firstName } : {}),
-        ...(p.birthYear !== null ? { birthYear: p.birthYear } : {}),
-        ...(p.postcode ? { postcode: p.postcode } : {}),
-        ...(p.phone ? { phone: p.phone } : {}),
-        ...(p.hasGp ? { hasGp: p.hasGp } : {}),
-        ...(p.consentVersion ? { consentVersion: p.consentVersion } : {}),
-        ...(p.consentBy ? { consentBy: p.consentBy } : {}),
-        ...(p.screenings.some((s) => s.mode === 'self') ? { self: true } : {}),
-        ...(lastWeight !== undefined && lastWeight !== null ? { lastWeightKg: lastWeight } : {}),
-        ...(p.screenings[0] ? { lastWordSet: p.screenings[0].wordSet } : {}),
-        completedScreenings: completed.length,
-      };
-    });
 }

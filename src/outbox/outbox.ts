@@ -1,6 +1,6 @@
 /** The durable outbox: every message to send is a row first, written in the same transaction as the state. */
 import type { OutgoingMessage } from '../channels/types.js';
-import type { Tx } from '../db/database.js';
+import { sqlOf, type Tx } from '../db/database.js';
 
 export interface NewOutboxMessage {
   /** Unique: a second enqueue with the same key is ignored. */
@@ -46,29 +46,31 @@ export function splitText(text: string, limit: number): string[] {
 }
 
 export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
-  const exists = await tx.outboxMessage.findUnique({ where: { key: m.key }, select: { id: true } });
-  if (exists) return false;
+  // On every message's path: statements prepared once, in the caller's transaction.
+  const sql = sqlOf(tx);
+  if (sql.get('SELECT 1 FROM "OutboxMessage" WHERE "key" = ?', m.key)) return false;
   // Too long for one message: several rows, in order; the choices go with the last, the ref with the first.
   const limit = TEXT_LIMITS[m.channel];
   const texts = limit && !m.message.document ? splitText(m.message.text, limit) : [m.message.text];
   for (const [i, text] of texts.entries()) {
     const last = i === texts.length - 1;
     const message: OutgoingMessage = last ? { ...m.message, text } : { text };
-    await tx.outboxMessage.create({
-      data: {
-        key: i === 0 ? m.key : `${m.key}:part${i + 1}`,
-        channel: m.channel,
-        address: m.address,
-        audience: m.audience,
-        contactId: m.contactId ?? null,
-        aboutContactId: m.aboutContactId ?? null,
-        payload: JSON.stringify(message),
-        ref: i === 0 ? (m.ref ?? null) : null,
-        hasChoices: last && (m.message.choices?.length ?? 0) > 0,
-        priority: m.priority ?? 0,
-        nextAttemptAt: m.notBefore,
-      },
-    });
+    sql.run(
+      `INSERT INTO "OutboxMessage" ("key", "channel", "address", "audience", "contactId", "aboutContactId", "kind", "payload", "ref", "hasChoices", "priority", "status", "attempts", "nextAttemptAt", "createdAt")
+       VALUES (?, ?, ?, ?, ?, ?, 'send', ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      i === 0 ? m.key : `${m.key}:part${i + 1}`,
+      m.channel,
+      m.address,
+      m.audience,
+      m.contactId ?? null,
+      m.aboutContactId ?? null,
+      JSON.stringify(message),
+      i === 0 ? (m.ref ?? null) : null,
+      last && (m.message.choices?.length ?? 0) > 0,
+      m.priority ?? 0,
+      m.notBefore,
+      new Date(),
+    );
   }
   return true;
 }

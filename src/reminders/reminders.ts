@@ -1,5 +1,5 @@
 /** Reminder rows: written in the same transactions as the screenings they follow. */
-import type { Tx } from '../db/database.js';
+import { sqlOf, type Tx } from '../db/database.js';
 import { addDuration } from './schedule.js';
 
 export interface ReminderSettings {
@@ -10,10 +10,17 @@ export interface ReminderSettings {
   abandonAfter: string;
 }
 
-const OPEN = { status: 'scheduled' } as const;
-
 export async function cancelReminders(tx: Tx, where: { contactId: string; kind?: string | { in: string[] }; personId?: string; attempt?: number }, reason: string, now: Date): Promise<void> {
-  await tx.reminder.updateMany({ where: { ...where, ...OPEN }, data: { status: 'cancelled', doneAt: now, reason } });
+  // On every message's path: a statement prepared once (one per shape of `where`).
+  const kinds = where.kind === undefined ? [] : typeof where.kind === 'string' ? [where.kind] : where.kind.in;
+  const conditions = [
+    '"contactId" = ?',
+    ...(where.kind !== undefined ? [`"kind" IN (${kinds.map(() => '?').join(', ') || 'NULL'})`] : []),
+    ...(where.personId !== undefined ? ['"personId" = ?'] : []),
+    ...(where.attempt !== undefined ? ['"attempt" = ?'] : []),
+  ];
+  const params = [where.contactId, ...kinds, ...(where.personId !== undefined ? [where.personId] : []), ...(where.attempt !== undefined ? [where.attempt] : [])];
+  sqlOf(tx).run(`UPDATE "Reminder" SET "status" = 'cancelled', "doneAt" = ?, "reason" = ? WHERE "status" = 'scheduled' AND ${conditions.join(' AND ')}`, now, reason, ...params);
 }
 
 /** The next Step 1 of this person, `interval` after `from` on their calendar. Returns the due date. */
@@ -43,6 +50,8 @@ export async function scheduleInactivity(tx: Tx, s: ReminderSettings, a: { conta
 
 /** The person wrote during a screening: the nudge (if not sent yet) and the expiry start again from now. */
 export async function pushInactivity(tx: Tx, s: ReminderSettings, contactId: string, now: Date, timeZone: string): Promise<void> {
-  await tx.reminder.updateMany({ where: { contactId, kind: 'nudge', ...OPEN }, data: { dueAt: addDuration(now, s.nudgeAfter, timeZone) } });
-  await tx.reminder.updateMany({ where: { contactId, kind: 'expire', ...OPEN }, data: { dueAt: addDuration(now, s.abandonAfter, timeZone) } });
+  const sql = sqlOf(tx);
+  const push = 'UPDATE "Reminder" SET "dueAt" = ? WHERE "contactId" = ? AND "kind" = ? AND "status" = \'scheduled\'';
+  sql.run(push, addDuration(now, s.nudgeAfter, timeZone), contactId, 'nudge');
+  sql.run(push, addDuration(now, s.abandonAfter, timeZone), contactId, 'expire');
 }

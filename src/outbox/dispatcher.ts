@@ -21,6 +21,20 @@ export interface DispatcherOptions {
 }
 
 const BATCH = 200;
+
+type Row = Record<string, unknown>;
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(String(v)));
+
+/** A row read with a prepared statement, as Prisma would return it. */
+function outboxRow(row: Row): OutboxMessage {
+  return {
+    ...(row as unknown as OutboxMessage),
+    hasChoices: row.hasChoices === 1,
+    nextAttemptAt: date(row.nextAttemptAt)!,
+    sentAt: date(row.sentAt),
+    createdAt: date(row.createdAt)!,
+  };
+}
 const UNAVAILABLE_RETRY_MS = 5_000;
 
 export function backoffMs(attempts: number): number {
@@ -84,9 +98,9 @@ export class OutboxDispatcher {
   private async drainOnce(): Promise<number> {
     const now = this.o.clock();
     const lease = new Date(now.getTime() - (this.o.leaseMs ?? 60_000));
-    const rows = await this.o.db.tx(async (tx) => {
-      await tx.outboxMessage.updateMany({ where: { status: 'sending', nextAttemptAt: { lt: lease } }, data: { status: 'pending' } });
-      return tx.outboxMessage.findMany({ where: { status: { in: ['pending', 'sending'] } }, orderBy: { id: 'asc' }, take: BATCH });
+    const rows = await this.o.db.write((sql) => {
+      sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending' WHERE "status" = 'sending' AND "nextAttemptAt" < ?`, lease);
+      return sql.all<Row>(`SELECT * FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') ORDER BY "id" ASC LIMIT ${BATCH}`).map(outboxRow);
     });
     // Only the oldest unsettled row of each address may go: later ones wait behind it.
     const heads = new Map<string, OutboxMessage>();
@@ -110,13 +124,10 @@ export class OutboxDispatcher {
 
   private async claim(row: OutboxMessage): Promise<boolean> {
     const now = this.o.clock();
-    const { count } = await this.o.db.tx((tx) =>
-      tx.outboxMessage.updateMany({
-        where: { id: row.id, status: 'pending' },
-        data: { status: 'sending', attempts: { increment: 1 }, nextAttemptAt: now },
-      }),
+    const claimed = await this.o.db.write((sql) =>
+      sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ? WHERE "id" = ? AND "status" = 'pending'`, now, row.id),
     );
-    return count === 1;
+    return claimed === 1;
   }
 
   /** Returns true when the row reached a final state (sent, failed, dropped). */
@@ -133,8 +144,8 @@ export class OutboxDispatcher {
         const result = await channel.send(row.address, JSON.parse(row.payload) as OutgoingMessage, row.audience as 'contact' | 'coordinators');
         externalId = result.externalId ?? null;
       }
-      await this.o.db.tx((tx) =>
-        tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.o.clock(), externalId, lastError: null } }),
+      await this.o.db.write((sql) =>
+        sql.run(`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ?, "externalId" = ?, "lastError" = NULL WHERE "id" = ?`, this.o.clock(), externalId, row.id),
       );
       return true;
     } catch (error) {

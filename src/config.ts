@@ -30,6 +30,8 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().optional(),
+  LOG_MAX_SIZE: z.string().regex(/^\d+[BKMG]$/, 'a size such as 10M (B, K, M or G)').default('10M'),
+  LOG_KEEP: z.coerce.number().int().min(1).max(100).default(5),
   RESCREEN_INTERVAL: z.string().refine(isDuration, 'an ISO-8601 duration such as P6M, P4M or PT30S').default('P6M'),
   REMINDER_RETRY: z.string().refine(isDuration, 'an ISO-8601 duration such as P7D').default('P7D'),
   SNOOZE: z.string().refine(isDuration, 'an ISO-8601 duration such as P7D').default('P7D'),

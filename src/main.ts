@@ -11,7 +11,7 @@ import { migrate } from './db/migrate.js';
 import { privateByDefault, tighten } from './db/privateFiles.js';
 import { sqliteFilePath } from './db/url.js';
 import { loadLocales, type Locales } from './i18n/index.js';
-import { createLogger } from './logger.js';
+import { closeLogger, createLogger } from './logger.js';
 
 const TRIAL_WEB_PORT = 8080;
 
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   checkSupportLines(config, locales);
   // The terminal chat owns stdout: logs then go to a file beside the database.
   const logFile = config.LOG_FILE ?? path.join(path.dirname(sqliteFilePath(config.DATABASE_URL)), 'bot.log');
-  const logger = createLogger(config.LOG_LEVEL, logFile);
+  const logger = createLogger(config.LOG_LEVEL, logFile, { size: config.LOG_MAX_SIZE, keep: config.LOG_KEEP });
   await migrateWhenFree(config.DATABASE_URL, (line) => process.stdout.write(`${line}\n`));
   // The database (and its WAL), the log and the WhatsApp session: readable by the bot's user only.
   const dbFile = sqliteFilePath(config.DATABASE_URL);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     await app?.stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
     await db.close();
-    logger.flush();
+    await closeLogger(logger);
     // Piped output is written asynchronously: let it reach its reader before exiting.
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(code);

@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import type { WebIdentity } from './alerts/alertDesk.js';
 import { ConfigError, type Config } from './config.js';
 import type { Tx } from './db/database.js';
-import { purge } from './db/retention.js';
+import { purge, type Purged } from './db/retention.js';
 import { sqliteFilePath } from './db/url.js';
 import { exportScreenings, type ExportFormat } from './exports/index.js';
 import { exportSecret, exportSecretFile } from './exports/secret.js';
@@ -53,8 +53,8 @@ function listen(app: Hono<any>, host: string, port: number): Promise<ServerType>
 
 export interface App {
   engine: Engine;
-  /** Clears old message texts and inbound ids (run hourly). */
-  purge(): Promise<{ outboxCleared: number; inboundDeleted: number }>;
+  /** Clears old message texts, inbound ids and idle conversations' state (run hourly). */
+  purge(): Promise<Purged>;
   /** The web workspace (served on start when WEB_PORT is set, or in the terminal trial). */
   web: Hono<any>;
   dispatcher: OutboxDispatcher;
@@ -195,7 +195,7 @@ export function createApp(deps: AppDeps): App {
       deps.logger.error({ err }, 'reminders failed');
     }
   };
-  const retention = () => purge(deps.db, clock(), { outbox: config.OUTBOX_RETENTION, inbound: config.INBOUND_RETENTION });
+  const retention = () => purge(deps.db, clock(), { outbox: config.OUTBOX_RETENTION, inbound: config.INBOUND_RETENTION, conversation: config.CONVERSATION_RETENTION });
   let retentionTimer: NodeJS.Timeout | undefined;
   return {
     engine,

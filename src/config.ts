@@ -58,6 +58,7 @@ export const configSchema = z.object({
   COORDINATOR_WHATSAPP_GROUP_ID: z.string().regex(/@g\.us$/, 'a WhatsApp group id ending in @g.us (see npm run whatsapp:groups)').optional(),
   OUTBOX_RETENTION: z.string().refine(isDuration, 'an ISO-8601 duration such as P30D').default('P30D'),
   INBOUND_RETENTION: z.string().refine(isDuration, 'an ISO-8601 duration such as P30D').default('P30D'),
+  CONVERSATION_RETENTION: z.string().refine(isDuration, 'an ISO-8601 duration such as P90D').default('P90D'),
   WEB_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PUBLIC_URL: z.url('the https address of the workspace behind your proxy, such as https://icope.example.org').optional(),

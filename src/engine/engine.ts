@@ -303,7 +303,7 @@ export class Engine {
       turn.effects,
     );
     d.logger.debug({ contactId: contact.id, state: turn.state, effects: turn.effects.map((e) => e.type) }, 'flow turn');
-    saveConversation(sqlOf(tx), contact.id, turn.machineVersion, turn.snapshot, new Date());
+    saveConversation(sqlOf(tx), contact.id, turn.machineVersion, turn.snapshot, d.clock());
     return turn.state;
   }
 

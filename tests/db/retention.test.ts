@@ -25,6 +25,28 @@ describe('retention', () => {
     expect(await h.db.read((db) => db.inboundMessage.count())).toBe(1);
     // The answers and results themselves are kept (the person's record, erased only on request).
     expect(await h.db.read((db) => db.answer.count())).toBeGreaterThan(10);
-    expect(await h.app.purge()).toEqual({ outboxCleared: 0, inboundDeleted: 0 });
+    expect(await h.app.purge()).toEqual({ outboxCleared: 0, inboundDeleted: 0, conversationsCleared: 0 });
+  });
+
+  it('the state of a conversation idle for 90 days is dropped (not one with a screening under way); the records stay and the person starts afresh', async () => {
+    const h = await harness();
+    for (const line of FR_NORMAL) await h.say(line, 'done');
+    for (const line of FR_NORMAL.slice(0, 6)) await h.say(line, 'midway');
+    const idOf = async (address: string) => (await h.db.read((db) => db.contact.findFirstOrThrow({ where: { address } }))).id;
+    const [done, midway] = [await idOf('done'), await idOf('midway')];
+    // Only 60 days: kept.
+    h.now = new Date(h.now.getTime() + 60 * 86_400_000);
+    expect((await h.app.purge()).conversationsCleared).toBe(0);
+    // The expiry of the unfinished screening has not run (the bot was down): its state is kept all the same.
+    await h.db.tx((tx) => tx.reminder.updateMany({ where: { contactId: midway }, data: { status: 'cancelled' } }));
+    h.now = new Date(h.now.getTime() + 31 * 86_400_000);
+    expect((await h.app.purge()).conversationsCleared).toBe(1);
+    const left = await h.db.read((db) => db.conversation.findMany({ select: { contactId: true } }));
+    expect(left.map((c) => c.contactId)).toEqual([midway]);
+    expect(await h.db.read((db) => db.screening.count({ where: { contactId: done, status: 'completed' } }))).toBe(1);
+    // The person writes again months later: a fresh start that knows them, not an error.
+    const reply = (await h.say('bonjour', 'done')).join('\n');
+    expect(reply).not.toMatch(/erreur|error/i);
+    expect(reply).toMatch(/Jeanne|Bonjour/);
   });
 });

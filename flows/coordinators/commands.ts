@@ -15,7 +15,8 @@ export type CoordinatorCommand =
   | { type: 'take'; alertId: number }
   | { type: 'takeQuoted' }
   | { type: 'close'; alertId: number; outcome: Outcome; note?: string }
-  | { type: 'open' }
+  /** The open alerts, a page at a time (1 when not given). */
+  | { type: 'open'; page: number }
   | { type: 'help' }
   | { type: 'details'; alertId: number }
   | { type: 'write'; alertId: number; text: string }
@@ -65,7 +66,10 @@ export function parseCoordinatorCommand(text: string, lexicons: Lexicons, isRepl
   const verb = commandVerb(trimmed, lexicons);
   if (verb === 'start') return { type: 'start' };
   if (verb === undefined || verb === 'help') return { type: 'help' };
-  if (verb === 'open') return { type: 'open' };
+  if (verb === 'open') {
+    const page = /^\/\S+\s+(\d{1,4})\s*$/.exec(trimmed);
+    return { type: 'open', page: page ? Math.max(1, Number(page[1])) : 1 };
+  }
   if (verb === 'overdue') return { type: 'overdue' };
   if (verb === 'web') return { type: 'web' };
   // The rest of the line after the verb, spaces kept (a message to the person keeps its line breaks).

@@ -161,7 +161,7 @@ export class AlertDesk {
   }
 
   /** The command's word in the coordinators' language ("fiche" / "sheet"). */
-  private verb(v: 'details' | 'sheet' | 'web' | 'overdue'): string {
+  private verb(v: 'details' | 'sheet' | 'web' | 'overdue' | 'open'): string {
     return this.deps.locales.lexicons[this.deps.coordinatorLanguage]!.coordinatorCommands[v][0]!;
   }
 
@@ -195,7 +195,7 @@ export class AlertDesk {
       case 'noSuchAlert':
         return this.t('desk.unknownAlert', { id: command.given });
       case 'open':
-        return origin.isPrivate ? this.openList(tx, { takerChannel: origin.channel, takerAddress: origin.sender }, now) : this.openList(tx, { territoryId: { in: origin.territories } }, now);
+        return this.openList(tx, origin.isPrivate ? { takerChannel: origin.channel, takerAddress: origin.sender } : { territoryId: { in: origin.territories } }, now, undefined, command.page);
       case 'overdue':
         return this.overdue(tx, origin, now);
       case 'web':
@@ -445,14 +445,22 @@ export class AlertDesk {
     return this.t('desk.overdueSent', { count: list.length });
   }
 
-  /** Open alerts matching `where`: the ones past their delay to take first, then oldest first, with their waits. */
-  async openList(tx: Tx, where: Record<string, unknown>, now: Date, title?: string): Promise<string> {
+  /**
+   * Open alerts matching `where`: the ones past their delay to take first, then oldest first, with
+   * their waits; `page` (from 1) gives OPEN_PAGE of them and how to see the next (the round-up lists all).
+   */
+  async openList(tx: Tx, where: Record<string, unknown>, now: Date, title?: string, page?: number): Promise<string> {
     const open = await tx.alert.findMany({ where: { ...where, status: { in: ['new', 'taken'] } }, orderBy: { createdAt: 'asc' } });
     if (open.length === 0) return title ? '' : this.t('desk.noneOpen');
     const lang = this.deps.coordinatorLanguage;
     const age = (since: Date, until = now) => ageText(this.deps.locales, lang, since, until);
     const late = (a: Alert) => a.status === 'new' && now.getTime() - a.createdAt.getTime() >= takeWithinMs(this.deps, a.territoryId);
-    const sorted = [...open.filter(late), ...open.filter((a) => !late(a))];
+    const all = [...open.filter(late), ...open.filter((a) => !late(a))];
+    const pages = Math.ceil(all.length / OPEN_PAGE);
+    if (page !== undefined && page > pages) return this.t('desk.openNoSuchPage', { page, pages });
+    const sorted = page === undefined ? all : all.slice((page - 1) * OPEN_PAGE, page * OPEN_PAGE);
+    const verb = `/${this.verb('open')}`;
+    const footer = page === undefined || pages === 1 ? [] : [page < pages ? this.t('desk.openPage', { page, pages, next: `${verb} ${page + 1}` }) : this.t('desk.openPageLast', { page, pages })];
     return [
       title ?? this.t('desk.openTitle', { count: open.length }),
       ...sorted.map((a) =>
@@ -468,9 +476,13 @@ export class AlertDesk {
                 : this.t('desk.statusNew'),
         }),
       ),
+      ...footer,
     ].join('\n');
   }
 }
+
+/** Open alerts shown per page of /ouvertes: about 2,000 characters, well under a message's limit. */
+const OPEN_PAGE = 20;
 
 /** The territory's delay to take, in milliseconds. */
 export function takeWithinMs(deps: AlertPostDeps, territoryId: string): number {

@@ -72,7 +72,11 @@ export interface ChannelAdapter {
   readonly name: string;
   start(onMessage: InboundHandler): Promise<void>;
   stop(): Promise<void>;
-  send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators'): Promise<SendResult>;
+  /**
+   * `mayRepeat`: an earlier attempt was interrupted by a crash and may have arrived; the adapter
+   * makes a possible first copy harmless where its platform allows (Telegram: its buttons removed).
+   */
+  send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators', options?: { mayRepeat?: boolean }): Promise<SendResult>;
   /** Removes a message sent earlier; resolves false where the platform cannot. */
   deleteMessage(address: string, externalId: string): Promise<boolean>;
   /** When the channel last heard from its platform, for the heartbeat (if it can tell). */

@@ -2,6 +2,7 @@
  * Delivers outbox rows: oldest first, in order per address, with bounded retries and backoff.
  * A row is claimed (pending → sending) in a transaction before the network call, and settled after.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ChannelUnavailableError, PermanentDeliveryError, RetryAfterError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
 import type { Database } from '../db/database.js';
@@ -15,7 +16,7 @@ export interface DispatcherOptions {
   clock: () => Date;
   maxAttempts: number;
   pollMs: number;
-  /** A row left in "sending" longer than this (a crash mid-send) is tried again. */
+  /** A row this run left in "sending" longer than this (a send that never returned) is tried again. */
   leaseMs?: number;
   pacer?: Pacer;
 }
@@ -30,6 +31,7 @@ function outboxRow(row: Row): OutboxMessage {
   return {
     ...(row as unknown as OutboxMessage),
     hasChoices: row.hasChoices === 1,
+    interrupted: row.interrupted === 1,
     nextAttemptAt: date(row.nextAttemptAt)!,
     sentAt: date(row.sentAt),
     createdAt: date(row.createdAt)!,
@@ -42,6 +44,8 @@ export function backoffMs(attempts: number): number {
 }
 
 export class OutboxDispatcher {
+  /** This run's claims; a row another run left "sending" was interrupted by a crash. */
+  private readonly runId = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private draining: Promise<number> | undefined;
@@ -99,7 +103,14 @@ export class OutboxDispatcher {
     const now = this.o.clock();
     const lease = new Date(now.getTime() - (this.o.leaseMs ?? 60_000));
     const rows = await this.o.db.write((sql) => {
-      sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending' WHERE "status" = 'sending' AND "nextAttemptAt" < ?`, lease);
+      // Claimed by an earlier run (the bot crashed mid-send): at once, and known as possibly sent already.
+      // Claimed by this run for longer than the lease (a send that never returned): again.
+      sql.run(
+        `UPDATE "OutboxMessage" SET "status" = 'pending', "interrupted" = 1, "nextAttemptAt" = ? WHERE "status" = 'sending' AND ("claimedBy" IS NULL OR "claimedBy" <> ? OR "nextAttemptAt" < ?)`,
+        now,
+        this.runId,
+        lease,
+      );
       return sql.all<Row>(`SELECT * FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') ORDER BY "id" ASC LIMIT ${BATCH}`).map(outboxRow);
     });
     // Only the oldest unsettled row of each address may go: later ones wait behind it.
@@ -125,7 +136,7 @@ export class OutboxDispatcher {
   private async claim(row: OutboxMessage): Promise<boolean> {
     const now = this.o.clock();
     const claimed = await this.o.db.write((sql) =>
-      sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ? WHERE "id" = ? AND "status" = 'pending'`, now, row.id),
+      sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id),
     );
     return claimed === 1;
   }
@@ -141,7 +152,7 @@ export class OutboxDispatcher {
       if (row.kind === 'delete') {
         await this.deleteTarget(channel, row);
       } else {
-        const result = await channel.send(row.address, JSON.parse(row.payload) as OutgoingMessage, row.audience as 'contact' | 'coordinators');
+        const result = await channel.send(row.address, JSON.parse(row.payload) as OutgoingMessage, row.audience as 'contact' | 'coordinators', row.interrupted ? { mayRepeat: true } : undefined);
         externalId = result.externalId ?? null;
       }
       await this.o.db.write((sql) =>

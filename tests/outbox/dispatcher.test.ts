@@ -102,10 +102,38 @@ describe('outbox dispatcher', () => {
     expect(channel.to('a')).toHaveLength(1);
   });
 
-  it('a row left "sending" by a crash is sent again after its lease', async () => {
+  it('a send interrupted by a crash is sent again within seconds by the next run, once, flagged as possibly repeated', async () => {
+    const { put } = await setup();
+    // The first run claims the row, and its send never returns (the process dies during it).
+    const hanging = new RecordingChannel('test');
+    hanging.send = () => new Promise(() => undefined);
+    const crashed = new OutboxDispatcher({ db, channels: new Map([['test', hanging]]), logger: pino({ level: 'silent' }), clock: () => new Date('2026-11-22T10:00:00Z'), maxAttempts: 3, pollMs: 1000 });
+    await put('k1', 'one');
+    void crashed.drain();
+    for (let i = 0; i < 100 && (await rows())[0]!.status !== 'sending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await rows())[0]).toMatchObject({ status: 'sending', attempts: 1 });
+    // The bot starts again a few seconds later: a new run, which sends it at once.
+    const repeats: (boolean | undefined)[] = [];
+    const next = { channel: new RecordingChannel('test') };
+    next.channel.send = async (address, message, audience, options) => {
+      repeats.push(options?.mayRepeat);
+      next.channel.sent.push({ address, audience, message, externalId: 'x1' });
+      return { externalId: 'x1' };
+    };
+    const restarted = new OutboxDispatcher({ db, channels: new Map([['test', next.channel]]), logger: pino({ level: 'silent' }), clock: () => new Date('2026-11-22T10:00:03Z'), maxAttempts: 3, pollMs: 1000 });
+    await restarted.drain();
+    expect(next.channel.sent.map((m) => m.message.text)).toEqual(['one']);
+    expect(repeats).toEqual([true]);
+    expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 2, interrupted: true });
+    await restarted.drain();
+    expect(next.channel.sent).toHaveLength(1);
+  });
+
+  it('a row this run left "sending" (a send that never returned) is sent again after its lease', async () => {
     const { channel, dispatcher, put, advance } = await setup();
     await put('k1', 'one');
-    await db.tx((tx) => tx.outboxMessage.updateMany({ data: { status: 'sending', attempts: 1 } }));
+    const runId = (dispatcher as unknown as { runId: string }).runId;
+    await db.tx((tx) => tx.outboxMessage.updateMany({ data: { status: 'sending', attempts: 1, claimedBy: runId } }));
     await dispatcher.drain();
     expect(channel.sent).toEqual([]);
     advance(61_000);

@@ -230,13 +230,14 @@ export class TelegramChannel implements ChannelAdapter {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  async send(address: string, message: OutgoingMessage): Promise<SendResult> {
+  async send(address: string, message: OutgoingMessage, _audience?: 'contact' | 'coordinators', options?: { mayRepeat?: boolean }): Promise<SendResult> {
     let markup = replyMarkup(message);
     if (markup && 'keyboard' in markup) this.replyKeyboards.add(address);
     else if (!markup && this.replyKeyboards.delete(address)) markup = { remove_keyboard: true };
     try {
       if (message.document) return { externalId: await this.sendDocument(address, message, markup) };
       const sent = await this.bot.api.sendMessage(address, message.text, markup ? { reply_markup: markup } : {});
+      if (options?.mayRepeat && markup && 'inline_keyboard' in markup) await this.clearPossibleCopy(address, sent.message_id);
       return { externalId: String(sent.message_id) };
     } catch (error) {
       throw deliveryError(error);
@@ -255,6 +256,15 @@ export class TelegramChannel implements ChannelAdapter {
     await this.bot.api.sendMessage(address, message.text, extra);
     const sent = await this.bot.api.sendDocument(address, file);
     return String(sent.message_id);
+  }
+
+  /**
+   * A question sent again after a crash mid-send: its first copy, if it arrived, is the message just
+   * before in the chat (ids follow each other). Its buttons are removed — harmless whatever that
+   * message is: a bot can only edit its own messages, and an earlier question's buttons are stale anyway.
+   */
+  private async clearPossibleCopy(address: string, sentId: number): Promise<void> {
+    await this.bot.api.editMessageReplyMarkup(address, sentId - 1, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
   }
 
   async deleteMessage(address: string, externalId: string): Promise<boolean> {

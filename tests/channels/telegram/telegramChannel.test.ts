@@ -131,6 +131,17 @@ describe('telegram outbound', () => {
     expect(calls[3]!.payload.reply_markup).toBeUndefined();
   });
 
+  it('a question sent again after a crash mid-send removes the buttons of the message just before (its possible first copy), and only then', async () => {
+    const { channel, calls } = setup((call) => (call.method === 'editMessageReplyMarkup' ? { ok: false, error_code: 400, description: 'Bad Request: message can\'t be edited' } : { message_id: 78, date: 1, chat }));
+    await channel.send('7', { text: 'Q?', choices: [{ id: 'yes', label: 'Oui' }] }, 'contact', { mayRepeat: true });
+    expect(calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageReplyMarkup']);
+    expect(calls[1]!.payload).toMatchObject({ chat_id: '7', message_id: 77, reply_markup: { inline_keyboard: [] } });
+    // The edit was refused (not the bot's message): the send still succeeded.
+    await channel.send('7', { text: 'Q?', choices: [{ id: 'yes', label: 'Oui' }] });
+    await channel.send('7', { text: 'Plain text' }, 'contact', { mayRepeat: true });
+    expect(calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageReplyMarkup', 'sendMessage', 'sendMessage']);
+  });
+
   it('403 means blocked for good, 429 waits for retry_after, 400 chat not found means gone', async () => {
     const failWith = (error_code: number, description: string, parameters?: object) =>
       setup(() => ({ ok: false, error_code, description, ...(parameters ? { parameters } : {}) })).channel;

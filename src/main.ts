@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   };
   const router = buildRouter(config);
   const operator = (line: string) => process.stdout.write(`${line}\n`);
-  const setup = buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
+  const setup = await buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
   if (router.all().every((t) => t.targets.length === 0)) {
     operator('No coordinators group is configured: alerts are stored, but nobody is told. See README, "Territories".');
   }

@@ -4,7 +4,7 @@
  * it loads (tests/helpers/moduleLog.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,24 @@ describe('npm start', () => {
     expect(scripts.start).toMatch(/^node .*dist\/src\/main\.js$/);
     expect(scripts.start).not.toContain('tsx');
     expect(startNodeArgs().join(' ')).not.toMatch(/tsx|--import|--loader/);
+  });
+
+  it('compiles again when a source is newer than the last build, and only then', () => {
+    const build = () => spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const stamp = path.join(ROOT, 'dist', '.built');
+    const fresh = build();
+    expect(fresh.status).toBe(0);
+    expect(fresh.stderr).toBe('');
+    const built = statSync(stamp).mtimeMs;
+    // A source saved now (its content unchanged).
+    const source = path.join(ROOT, 'src', 'root.ts');
+    const now = new Date();
+    utimesSync(source, now, now);
+    const stale = build();
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/^Compiled to dist\/ in /);
+    expect(statSync(stamp).mtimeMs).toBeGreaterThan(built);
+    expect(statSync(path.join(ROOT, 'dist', 'src', 'root.js')).mtimeMs).toBeGreaterThanOrEqual(statSync(stamp).mtimeMs);
   });
 
   it('starts the terminal chat from dist/ and answers "bonjour" with the first question; WhatsApp, grammY and pdfkit stay unloaded', async () => {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const dbFile = sqliteFilePath(config.DATABASE_URL);
   const dataDir = path.dirname(dbFile);
   for (const target of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, logFile, config.WHATSAPP_SESSION_DIR, ...(path.basename(dataDir) === 'data' ? [dataDir] : [])]) tighten(target);
-  let setup: ReturnType<typeof buildChannels> | undefined;
+  let setup: Awaited<ReturnType<typeof buildChannels>> | undefined;
   const operatorLine = (line: string) => process.stdout.write(`${line}\n`);
   const db = await Database.open(config.DATABASE_URL, {
     // One line when the database stops working, one when it works again; the bot carries on by itself.
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   };
   const router = buildRouter(config);
   const operator = (line: string) => process.stdout.write(`${line}\n`);
-  setup = buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
+  setup = await buildChannels(config, locales, router, logger, { onClose: () => void shutdown(0), operator });
   if (router.all().every((t) => t.targets.length === 0)) {
     operator('No coordinators group is configured: alerts are stored, but nobody is told. See README, "Territories".');
   }

@@ -8,7 +8,7 @@
  * WinAnsi character set those fonts can print. The output is deterministic: the PDF's dates and file
  * id derive from the screening's date.
  */
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import { DOMAINS, INSTRUMENT } from '../../flows/step1/instrument.js';
 import type { Domain, Reason } from '../../flows/step1/types.js';
 import type { Locales } from '../i18n/index.js';
@@ -172,7 +172,7 @@ interface Doc {
 }
 
 /** Lays the sheet out at a type scale; returns the document (not ended) and how many pages it took. */
-function layout(locales: Locales, facts: GpSheetFacts, scale: number): Doc {
+function layout(PDFDocument: typeof PDFDocumentClass, locales: Locales, facts: GpSheetFacts, scale: number): Doc {
   const lang = facts.lang;
   const t: T = (key, vars) => locales.text(lang, { key, ...(vars ? { vars } : {}) });
   const exists = (key: string) => locales.i18n.exists(key, { lng: lang });
@@ -380,8 +380,10 @@ const SCALES = [1, 0.92, 0.85, 0.78, 0.7, 0.62];
 
 /** The sheet as a one-page A4 PDF. */
 export async function renderGpSheetPdf(locales: Locales, facts: GpSheetFacts): Promise<Buffer> {
+  // pdfkit (and its fonts) is loaded on the first sheet, not at start.
+  const { default: PDFDocument } = await import('pdfkit');
   for (const scale of SCALES) {
-    const { doc, pages } = layout(locales, facts, scale);
+    const { doc, pages } = layout(PDFDocument, locales, facts, scale);
     if (pages === 1 || scale === SCALES.at(-1)) return finish(doc);
     doc.removeAllListeners();
   }

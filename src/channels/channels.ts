@@ -1,17 +1,17 @@
-/** Which channels run and who the coordinators are, from the configuration. */
+/**
+ * Which channels run and who the coordinators are, from the configuration. A channel's library is
+ * loaded only when that channel is on: whatsapp-web.js (and puppeteer under it) with WHATSAPP_ENABLED,
+ * grammY with a TELEGRAM_BOT_TOKEN.
+ */
 import { existsSync } from 'node:fs';
-import qrcode from 'qrcode-terminal';
 import type { Logger } from 'pino';
 import { singleTerritoryRouter, type AlertRouter, type CoordinatorTarget } from '../alerts/alertRouter.js';
 import { loadTerritories, territoryRouter } from '../alerts/territories.js';
 import { commandVerb } from '../../flows/coordinators/commands.js';
 import { ConfigError, type Config } from '../config.js';
 import type { Locales } from '../i18n/index.js';
-import { TelegramChannel } from './telegram/telegramChannel.js';
 import { TERMINAL_COORDINATORS, TerminalChannel } from './terminal.js';
 import type { ChannelAdapter } from './types.js';
-import { createWhatsAppClient } from './whatsapp/client.js';
-import { WhatsAppChannel } from './whatsapp/whatsappChannel.js';
 
 export const TELEGRAM_COMMANDS = ['start', 'help', 'language', 'pause', 'restart', 'stop'] as const;
 
@@ -60,15 +60,16 @@ export interface ChannelSetup {
   terminal?: TerminalChannel;
 }
 
-export function buildChannels(
+export async function buildChannels(
   config: Config,
   locales: Locales,
   router: AlertRouter,
   logger: Logger,
   io: { onClose: () => void; operator: (line: string) => void },
-): ChannelSetup {
+): Promise<ChannelSetup> {
   const channels: ChannelAdapter[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { TelegramChannel } = await import('./telegram/telegramChannel.js');
     channels.push(
       new TelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN,
@@ -96,6 +97,11 @@ export function buildChannels(
         `WhatsApp: Chromium was not found at ${config.CHROMIUM_PATH}. Install it (sudo apt-get install chromium) or set CHROMIUM_PATH, then restart. Continuing without WhatsApp.`,
       );
     } else {
+      const [{ createWhatsAppClient }, { WhatsAppChannel }, { default: qrcode }] = await Promise.all([
+        import('./whatsapp/client.js'),
+        import('./whatsapp/whatsappChannel.js'),
+        import('qrcode-terminal'),
+      ]);
       channels.push(
         new WhatsAppChannel({
           createClient: () =>

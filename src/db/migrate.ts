@@ -3,19 +3,18 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../root.js';
 import { sqliteFilePath } from './url.js';
 
 const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function migrate(url: string): Promise<void> {
   mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
   const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
   try {
     await run(process.execPath, [cli, 'migrate', 'deploy'], {
-      cwd: root,
+      cwd: PROJECT_ROOT, // prisma.config.ts and prisma/migrations
       env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     });
   } catch (error) {

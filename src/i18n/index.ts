@@ -1,12 +1,12 @@
 /** Loads locales/<lang>/{translation,lexicon}.json into one i18next instance. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { compileLexicons, type Lexicon, type Lexicons, type NearWords, type Readers } from '../../flows/step1/lexicon.js';
 import type { Part } from '../../flows/step1/types.js';
+import { PROJECT_ROOT } from '../root.js';
 
-export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../locales');
+export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
 
 export interface Locales {
   i18n: i18n;

@@ -20,7 +20,7 @@ export class RecordingChannel implements ChannelAdapter {
   async start(_onMessage: InboundHandler): Promise<void> {}
   async stop(): Promise<void> {}
 
-  async send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators'): Promise<SendResult> {
+  async send(address: string, message: OutgoingMessage, audience: 'contact' | 'coordinators', _options?: { mayRepeat?: boolean }): Promise<SendResult> {
     const failure = this.failures.shift();
     if (failure) throw failure;
     const externalId = `m${++this.n}`;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import qrcode from 'qrcode-terminal';
-import { createWhatsAppClient } from '../src/channels/whatsapp/client.js';
+import { clientConfigOf, createWhatsAppClient } from '../src/channels/whatsapp/client.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -19,11 +19,7 @@ if (!existsSync(config.CHROMIUM_PATH)) {
   process.stderr.write(`Chromium was not found at ${config.CHROMIUM_PATH}: install it (sudo apt-get install chromium) or set CHROMIUM_PATH.\n`);
   process.exit(1);
 }
-const client = createWhatsAppClient({
-  sessionDir: config.WHATSAPP_SESSION_DIR,
-  chromiumPath: config.CHROMIUM_PATH,
-  ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-});
+const client = createWhatsAppClient(clientConfigOf(config));
 const giveUp = setTimeout(() => {
   process.stderr.write('WhatsApp did not connect within 3 minutes.\n');
   process.exit(1);

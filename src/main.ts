@@ -125,8 +125,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.ready' })}\n`);
     if (config.WEB_PORT) process.stdout.write(`${locales.text(config.DEFAULT_LANGUAGE, { key: 'terminal.web', vars: { url: config.WEB_PUBLIC_URL ?? `http://${config.WEB_HOST}:${config.WEB_PORT}` } })}\n`);
     process.stdout.write('\n');
-  } else if (config.WEB_PORT) operator(`Web workspace on ${config.WEB_HOST}:${config.WEB_PORT}: coordinators write /web in their group to get a login link.`);
-  else process.stdout.write(`Bot started. Channels: ${setup.channels.map((c) => c.name).join(", ") || "none running (see above)"}. Logs: ${logFile}\n`);
+  } else {
+    // Only channels that really started (WhatsApp's browser may have failed to launch: it retries, and says so above).
+    const running = setup.channels.filter((c) => (c as { started?: boolean }).started !== false).map((c) => c.name);
+    operator(`Bot started. Channels: ${running.join(', ') || 'none running (see above)'}. Logs: ${logFile}`);
+    if (config.WEB_PORT) operator(`Web workspace on ${config.WEB_HOST}:${config.WEB_PORT}: coordinators write /web in their group to get a login link.`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -50,6 +50,12 @@ export function buildRouter(config: Config): AlertRouter {
   return singleTerritoryRouter({ targets, takeWithin: `PT${config.ALERT_TAKE_WITHIN_HOURS}H`, ...(config.TERRITORY_NAME ? { name: config.TERRITORY_NAME } : {}) });
 }
 
+/** Without a sending window (QUIET_HOURS=off): 02:00–05:00 local time is quiet. */
+function nightHour(at: Date, timeZone: string): boolean {
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone }).format(at));
+  return hour >= 2 && hour < 5;
+}
+
 function groupsOf(router: AlertRouter, channel: string): Set<string> {
   // Escalation groups (e.g. the DAC) act on alerts too.
   return new Set(router.all().flatMap((t) => [...t.targets, ...t.escalationTargets].filter((g) => g.channel === channel).map((g) => g.address)));
@@ -97,19 +103,30 @@ export async function buildChannels(
         `WhatsApp: Chromium was not found at ${config.CHROMIUM_PATH}. Install it (sudo apt-get install chromium) or set CHROMIUM_PATH, then restart. Continuing without WhatsApp.`,
       );
     } else {
-      const [{ createWhatsAppClient }, { WhatsAppChannel }, { default: qrcode }] = await Promise.all([
+      const [{ clearStaleProfileLock, clientConfigOf, createWhatsAppClient, pinWebVersion }, { WhatsAppChannel }, { default: qrcode }, { insideWindow, parseSendingWindow }] = await Promise.all([
         import('./whatsapp/client.js'),
         import('./whatsapp/whatsappChannel.js'),
         import('qrcode-terminal'),
+        import('../reminders/schedule.js'),
       ]);
+      const clientConfig = clientConfigOf(config);
+      const sendingWindow = parseSendingWindow(config.QUIET_HOURS) ?? null;
       channels.push(
         new WhatsAppChannel({
-          createClient: () =>
-            createWhatsAppClient({
-              sessionDir: config.WHATSAPP_SESSION_DIR,
-              chromiumPath: config.CHROMIUM_PATH,
-              ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-            }),
+          createClient: () => createWhatsAppClient(clientConfig),
+          beforeLaunch: () => {
+            const lock = clearStaleProfileLock(clientConfig.sessionDir);
+            if (lock.livePid !== undefined) throw new Error(`its session folder (WHATSAPP_SESSION_DIR=${clientConfig.sessionDir}) is in use by another Chromium (pid ${lock.livePid}): stop the other copy of the bot.`);
+            if (lock.cleared) logger.info('whatsapp stale profile lock cleared');
+          },
+          onVersion: (version) => {
+            if (pinWebVersion(clientConfig.webCacheDir, version)) logger.info({ whatsappWebVersion: version }, 'whatsapp web version pinned');
+          },
+          watchdog: { everyMs: config.WHATSAPP_WATCHDOG_SECONDS * 1000, timeoutMs: 20_000 },
+          // Recycled outside the sending window (QUIET_HOURS), when nobody is being reminded.
+          ...(config.WHATSAPP_RECYCLE_HOURS > 0
+            ? { recycle: { afterMs: config.WHATSAPP_RECYCLE_HOURS * 3_600_000, checkEveryMs: 300_000, isQuiet: (at: Date) => (sendingWindow ? !insideWindow(sendingWindow, at, config.DEFAULT_TIME_ZONE) : nightHour(at, config.DEFAULT_TIME_ZONE)) } }
+            : {}),
           coordinatorGroups: groupsOf(router, 'whatsapp'),
           logger,
           operator: io.operator,

@@ -68,6 +68,27 @@ export class FakeWaClient extends EventEmitter implements WaClient {
     return this.chats;
   }
 
+  /** What getState() answers; `hang` never answers (a browser that stopped responding). */
+  state: string | 'hang' = 'CONNECTED';
+  stateChecks = 0;
+  version = '2.3000.1012345678';
+  /** …@lid → …@c.us, as WhatsApp would tell it. */
+  lids = new Map<string, string>();
+
+  async getState(): Promise<string | null> {
+    this.stateChecks += 1;
+    if (this.state === 'hang') return new Promise(() => undefined);
+    return this.state;
+  }
+
+  async getWWebVersion(): Promise<string> {
+    return this.version;
+  }
+
+  async getContactLidAndPhone(userIds: string[]): Promise<{ lid?: string; pn?: string }[]> {
+    return userIds.map((id) => ({ lid: id, ...(this.lids.has(id) ? { pn: this.lids.get(id)! } : {}) }));
+  }
+
   /** A message arriving from WhatsApp. */
   incoming(m: Partial<WaMessage> & { from: string }): WaMessage {
     const msg: WaMessage = {

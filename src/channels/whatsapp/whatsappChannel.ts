@@ -57,6 +57,11 @@ export interface WaClient extends EventEmitter {
   sendMessage(chatId: string, content: string | WaMedia, options?: WaSendOptions): Promise<{ id: { _serialized: string } }>;
   getMessageById(messageId: string): Promise<{ delete(everyone?: boolean): Promise<unknown> } | null | undefined>;
   getChats(): Promise<WaChat[]>;
+  /** "CONNECTED" when all is well (WhatsApp Web's socket state). */
+  getState(): Promise<string | null>;
+  getWWebVersion(): Promise<string>;
+  /** The phone-number id (…@c.us) and the lid (…@lid) of users. */
+  getContactLidAndPhone(userIds: string[]): Promise<{ lid?: string; pn?: string }[]>;
 }
 
 export interface WhatsAppOptions {
@@ -72,6 +77,15 @@ export interface WhatsAppOptions {
   minGapMs?: number;
   /** Messages older than this are not caught up after a reconnection. */
   catchUpLimit?: number;
+  /** Checks the client answers every `everyMs`; rebuilt after two failed checks. */
+  watchdog?: { everyMs: number; timeoutMs: number };
+  /** The browser is rebuilt after `afterMs` of service, at a moment `isQuiet` says is quiet, no send under way. */
+  recycle?: { afterMs: number; isQuiet: (at: Date) => boolean; checkEveryMs: number };
+  /** Before each launch (clears a stale profile lock); a throw is told to the operator and retried. */
+  beforeLaunch?: () => void;
+  /** The WhatsApp Web version served, at each ready. */
+  onVersion?: (version: string) => void;
+  clock?: () => Date;
 }
 
 const MEDIA: Record<string, string> = { ptt: 'voice', audio: 'audio', image: 'photo', video: 'video', sticker: 'sticker', location: 'location', document: 'document', vcard: 'contact', multi_vcard: 'contact' };
@@ -87,6 +101,14 @@ export class WhatsAppChannel implements ChannelAdapter {
   private sendChain: Promise<unknown> = Promise.resolve();
   private lastOperatorLine = '';
   private lastSendAt = 0;
+  /** The browser launched at least once (what "Channels:" lists). */
+  private launched = false;
+  private readySince = 0;
+  private sending = 0;
+  private watchdogFailures = 0;
+  private timers: NodeJS.Timeout[] = [];
+  /** …@lid authors resolved to their …@c.us id. */
+  private readonly phoneIds = new Map<string, string>();
 
   constructor(private readonly o: WhatsAppOptions) {}
 
@@ -94,15 +116,28 @@ export class WhatsAppChannel implements ChannelAdapter {
     return this.ready;
   }
 
+  /** The browser started (even if not linked yet): false when Chromium could not be launched. */
+  get started(): boolean {
+    return this.launched;
+  }
+
+  connected(): boolean {
+    return this.ready;
+  }
+
   async start(onMessage: InboundHandler): Promise<void> {
     this.onMessage = onMessage;
     this.stopped = false;
     await this.connect();
+    if (this.o.watchdog) this.timers.push(setInterval(() => void this.checkAlive(), this.o.watchdog.everyMs));
+    if (this.o.recycle) this.timers.push(setInterval(() => void this.recycleIfDue(), this.o.recycle.checkEveryMs));
+    for (const t of this.timers) t.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.ready = false;
+    for (const t of this.timers.splice(0)) clearInterval(t);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.client?.destroy().catch(() => undefined);
     this.client = undefined;
@@ -115,7 +150,60 @@ export class WhatsAppChannel implements ChannelAdapter {
     this.o.operator(line);
   }
 
+  private now(): Date {
+    return this.o.clock?.() ?? new Date();
+  }
+
+  /** The client stopped answering (or is not connected) twice in a row: a new browser, same session. */
+  async checkAlive(): Promise<void> {
+    const client = this.client;
+    if (this.stopped || !client || !this.ready) return;
+    const timeoutMs = this.o.watchdog?.timeoutMs ?? 20_000;
+    let state: string | null | undefined;
+    try {
+      state = await Promise.race([client.getState(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref())]);
+    } catch {
+      state = undefined;
+    }
+    if (client !== this.client) return;
+    if (state === 'CONNECTED') {
+      this.watchdogFailures = 0;
+      return;
+    }
+    this.watchdogFailures += 1;
+    this.o.logger.warn({ state: state ?? 'no answer', failures: this.watchdogFailures }, 'whatsapp watchdog check failed');
+    if (this.watchdogFailures >= 2) await this.rebuild(`WhatsApp: not answering (${state ?? 'no answer'}); restarting its browser. Messages wait in the outbox meanwhile.`);
+  }
+
+  /** Chromium's memory grows over weeks: a new browser after a while, in quiet hours, between sends. */
+  async recycleIfDue(): Promise<void> {
+    const r = this.o.recycle;
+    if (!r || this.stopped || !this.ready || this.sending > 0) return;
+    const now = this.now();
+    if (now.getTime() - this.readySince < r.afterMs || !r.isQuiet(now)) return;
+    this.o.logger.info('whatsapp browser recycled');
+    await this.rebuild();
+  }
+
+  private async rebuild(line?: string): Promise<void> {
+    const old = this.client;
+    this.ready = false;
+    this.watchdogFailures = 0;
+    this.client = undefined;
+    if (line) this.tell(line);
+    await old?.destroy().catch(() => undefined);
+    this.attempt = 0;
+    if (!this.stopped) await this.connect();
+  }
+
   private async connect(): Promise<void> {
+    try {
+      this.o.beforeLaunch?.();
+    } catch (err) {
+      this.tell(`WhatsApp: ${(err as Error).message} Retrying. The rest of the bot keeps running.`);
+      this.scheduleConnect();
+      return;
+    }
     const client = this.o.createClient();
     this.client = client;
     client.on('qr', (qr: string) => {
@@ -128,8 +216,16 @@ export class WhatsAppChannel implements ChannelAdapter {
     client.on('ready', () => {
       if (client !== this.client) return;
       this.ready = true;
+      this.readySince = this.now().getTime();
       this.attempt = 0;
       this.tell('WhatsApp: connected.');
+      void client
+        .getWWebVersion()
+        .then((version) => {
+          this.o.logger.info({ whatsappWebVersion: version }, 'whatsapp ready');
+          this.o.onVersion?.(version);
+        })
+        .catch(() => undefined);
       void this.catchUp(client);
     });
     client.on('auth_failure', (reason: string) => {
@@ -148,6 +244,7 @@ export class WhatsAppChannel implements ChannelAdapter {
     client.on('message', (msg: WaMessage) => void this.receive(msg));
     try {
       await client.initialize();
+      this.launched = true;
     } catch (err) {
       const reason = (err as Error).message.split('\n')[0] ?? '';
       this.tell(
@@ -162,6 +259,11 @@ export class WhatsAppChannel implements ChannelAdapter {
   private reconnect(old: WaClient): void {
     if (this.stopped) return;
     void old.destroy().catch(() => undefined);
+    this.scheduleConnect();
+  }
+
+  private scheduleConnect(): void {
+    if (this.stopped) return;
     const { initialMs, maxMs } = this.o.backoff ?? { initialMs: 5_000, maxMs: 300_000 };
     const delay = Math.min(maxMs, initialMs * 2 ** this.attempt);
     this.attempt += 1;
@@ -200,7 +302,7 @@ export class WhatsAppChannel implements ChannelAdapter {
         ...base,
         content: { kind: 'text', text: msg.body },
         group: {
-          senderId: msg.author,
+          senderId: await this.phoneId(msg.author),
           ...(msg._data?.notifyName ? { senderName: msg._data.notifyName } : {}),
           ...(quoted ? { quotedId: quoted.id._serialized } : {}),
         },
@@ -208,6 +310,26 @@ export class WhatsAppChannel implements ChannelAdapter {
     }
     if (msg.type === 'chat') return { ...base, content: { kind: 'text', text: msg.body } };
     return { ...base, content: { kind: 'media', mediaType: MEDIA[msg.type] ?? msg.type } };
+  }
+
+  /**
+   * WhatsApp gives a group member as …@c.us or, more and more, as …@lid: the same coordinator must be
+   * the same person either way, so a …@lid is turned into its …@c.us when WhatsApp tells it.
+   */
+  private async phoneId(author: string): Promise<string> {
+    if (!author.endsWith('@lid')) return author;
+    const known = this.phoneIds.get(author);
+    if (known) return known;
+    try {
+      const [ids] = (await this.client?.getContactLidAndPhone([author])) ?? [];
+      if (ids?.pn?.endsWith('@c.us')) {
+        this.phoneIds.set(author, ids.pn);
+        return ids.pn;
+      }
+    } catch (err) {
+      this.o.logger.info({ err: (err as Error).message }, 'whatsapp could not resolve a lid');
+    }
+    return author;
   }
 
   /** Numbered choices and how to answer them: WhatsApp has no buttons any more. */
@@ -229,21 +351,27 @@ export class WhatsAppChannel implements ChannelAdapter {
 
   send(address: string, message: OutgoingMessage): Promise<SendResult> {
     // One send at a time, spaced out.
+    this.sending += 1;
     const next = this.sendChain.then(async () => {
-      const gap = this.o.minGapMs ?? 0;
-      const wait = this.lastSendAt + gap + Math.random() * gap - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const client = this.client;
-      if (!this.ready || !client) throw new ChannelUnavailableError('whatsapp is not connected');
       try {
-        const { content, options } = WhatsAppChannel.content(message);
-        const sent = options ? await client.sendMessage(address, content, options) : await client.sendMessage(address, content);
-        return { externalId: sent.id._serialized };
-      } catch (err) {
-        if (!this.ready) throw new ChannelUnavailableError(`whatsapp disconnected while sending: ${(err as Error).message}`);
-        throw err;
+        const gap = this.o.minGapMs ?? 0;
+        const wait = this.lastSendAt + gap + Math.random() * gap - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const client = this.client;
+        if (!this.ready || !client) throw new ChannelUnavailableError('whatsapp is not connected');
+        try {
+          const { content, options } = WhatsAppChannel.content(message);
+          const sent = options ? await client.sendMessage(address, content, options) : await client.sendMessage(address, content);
+          return { externalId: sent.id._serialized };
+        } catch (err) {
+          if (!this.ready) throw new ChannelUnavailableError(`whatsapp disconnected while sending: ${(err as Error).message}`);
+          throw err;
+        } finally {
+          this.lastSendAt = Date.now();
+        }
       } finally {
-        this.lastSendAt = Date.now();
+        // What the recycling waits for: no send under way.
+        this.sending -= 1;
       }
     });
     this.sendChain = next.catch(() => undefined);

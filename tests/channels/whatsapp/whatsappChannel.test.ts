@@ -1,4 +1,7 @@
 /** The WhatsApp adapter with the real engine and database, against a fake whatsapp-web.js client. */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import whatsapp from 'whatsapp-web.js';
@@ -21,6 +24,8 @@ class Setup {
   operator: string[] = [];
   now = new Date('2026-11-22T10:00:00Z');
   nextClient: () => FakeWaClient = () => new FakeWaClient({ ready: true });
+  versions: string[] = [];
+  isQuiet: (at: Date) => boolean = () => false;
   channel!: WhatsAppChannel;
   app!: App;
   db!: Database;
@@ -40,6 +45,11 @@ class Setup {
       operator: (line) => this.operator.push(line),
       backoff: { initialMs: 5, maxMs: 20 },
       minGapMs: 0,
+      // Checks are run by the tests themselves (checkAlive, recycleIfDue), not by timers.
+      watchdog: { everyMs: 3_600_000, timeoutMs: 50 },
+      recycle: { afterMs: 24 * 3_600_000, checkEveryMs: 3_600_000, isQuiet: (at) => this.isQuiet(at) },
+      clock: () => this.now,
+      onVersion: (v) => this.versions.push(v),
     });
     this.app = createApp({
       config,
@@ -255,6 +265,148 @@ describe('WhatsApp channel', () => {
     await s.start();
     expect(s.operator[0]).toMatch(/could not start the browser session.*CHROMIUM_PATH/);
     expect(s.clients).toHaveLength(2);
+  });
+});
+
+describe('WhatsApp that keeps working for months', () => {
+  it('the watchdog rebuilds a client that stopped answering; what was queued meanwhile goes out once, after', async () => {
+    s = new Setup();
+    await s.start();
+    for (const line of script.slice(0, 3)) await s.say(line);
+    expect(s.versions).toEqual(['2.3000.1012345678']);
+    const first = s.client;
+    first.state = 'hang';
+    await s.channel.checkAlive();
+    expect(s.clients).toHaveLength(1); // one failed check is not enough
+    // The person answers while the browser is stuck: the reply waits.
+    first.incoming({ from: PERSON, body: script[3]!, timestamp: Math.floor(s.now.getTime() / 1000) });
+    await s.until(async () => (await s.db.read((d) => d.inboundMessage.count())) >= 4, 'recorded');
+    await s.channel.checkAlive();
+    await s.until(() => s.clients.length === 2 && s.channel.isReady, 'rebuilt');
+    expect(first.destroyed).toBe(true);
+    expect(s.operator.some((l) => /not answering \(no answer\); restarting its browser/.test(l))).toBe(true);
+    await s.settle(1);
+    const replies = s.sentTo(PERSON);
+    expect(replies.filter((t) => /année de naissance/.test(t))).toHaveLength(1);
+    // A client that answers but is not connected (e.g. TIMEOUT) twice in a row: rebuilt too.
+    s.client.state = 'TIMEOUT';
+    await s.channel.checkAlive();
+    await s.channel.checkAlive();
+    await s.until(() => s.clients.length === 3 && s.channel.isReady, 'rebuilt again');
+    // A healthy client is left alone.
+    await s.channel.checkAlive();
+    await s.channel.checkAlive();
+    expect(s.clients).toHaveLength(3);
+  });
+
+  it('the browser is recycled after its time, only in quiet hours, never during a send', async () => {
+    s = new Setup();
+    await s.start();
+    s.now = new Date(s.now.getTime() + 25 * 3_600_000);
+    await s.channel.recycleIfDue();
+    expect(s.clients).toHaveLength(1); // not quiet
+    s.isQuiet = () => true;
+    // A send under way (WhatsApp slow to answer): not now.
+    let finish!: () => void;
+    const slow = s.client;
+    const send = slow.sendMessage.bind(slow);
+    slow.sendMessage = (chatId, content, options) => new Promise((resolve) => (finish = () => resolve(send(chatId, content, options))));
+    const sending = s.channel.send(PERSON, { text: 'Bonjour' });
+    await s.until(() => finish !== undefined, 'send started');
+    await s.channel.recycleIfDue();
+    expect(s.clients).toHaveLength(1);
+    finish();
+    await sending;
+    await s.channel.recycleIfDue();
+    await s.until(() => s.clients.length === 2 && s.channel.isReady, 'recycled');
+    expect(slow.destroyed).toBe(true);
+    // Just recycled: not again until its time has come round.
+    await s.channel.recycleIfDue();
+    expect(s.clients).toHaveLength(2);
+  });
+
+  it('a coordinator given as …@lid is the same coordinator as under their …@c.us id', async () => {
+    s = new Setup();
+    await s.start();
+    for (const line of script) await s.say(line);
+    s.client.lids.set('98765432101234@lid', '33611111111@c.us');
+    s.client.incoming({ from: COORD, author: '98765432101234@lid', body: '/pris 1', _data: { notifyName: 'Claire' } });
+    await s.settle(1);
+    s.client.incoming({ from: COORD, author: '33611111111@c.us', body: '/clos 1 injoignable', _data: { notifyName: 'Claire' } });
+    await s.settle(1);
+    const alert = await s.db.read((d) => d.alert.findUniqueOrThrow({ where: { id: 1 } }));
+    expect(alert).toMatchObject({ takerAddress: '33611111111@c.us', status: 'closed' });
+    expect(await s.db.read((d) => d.coordinator.count())).toBe(1);
+    // A lid WhatsApp cannot resolve stays as it is (not mixed up with anyone).
+    s.client.incoming({ from: COORD, author: '11111111111111@lid', body: '/ouvertes' });
+    await s.settle(1);
+    expect(await s.db.read((d) => d.coordinator.count())).toBe(2);
+  });
+});
+
+describe('WhatsApp client settings', () => {
+  it('WhatsApp Web is pinned under the data folder: the cache beside the session, the first version served kept and asked for again', async () => {
+    const { clientConfigOf, createWhatsAppClient, pinWebVersion, webVersionFor } = await import('../../../src/channels/whatsapp/client.js');
+    const root = mkdtempSync(path.join(tmpdir(), 'icope-wa-'));
+    const config = loadConfig({ DATABASE_URL: freshDbUrl(), WHATSAPP_ENABLED: 'true', WHATSAPP_SESSION_DIR: path.join(root, 'data', 'whatsapp-session') });
+    const c = clientConfigOf(config);
+    expect(c.webCacheDir).toBe(path.join(root, 'data', 'whatsapp-web-cache'));
+    expect(c.takeover).toBe(true);
+    expect(webVersionFor(c)).toBeUndefined();
+    expect(pinWebVersion(c.webCacheDir, '2.3000.1012345678')).toBe(true);
+    expect(pinWebVersion(c.webCacheDir, '2.3000.1099999999')).toBe(false); // the first one stays
+    expect(statSync(c.webCacheDir).mode & 0o777).toBe(0o700);
+    expect(webVersionFor(c)).toBe('2.3000.1012345678');
+    const client = createWhatsAppClient(c) as unknown as { options: Record<string, unknown> };
+    expect(client.options).toMatchObject({ webVersion: '2.3000.1012345678', webVersionCache: { type: 'local', path: c.webCacheDir }, takeoverOnConflict: true });
+    const pinned = clientConfigOf(loadConfig({ DATABASE_URL: freshDbUrl(), WHATSAPP_SESSION_DIR: c.sessionDir, WHATSAPP_WEB_VERSION: '2.3000.1011111111', WHATSAPP_TAKEOVER: 'false' }));
+    expect(webVersionFor(pinned)).toBe('2.3000.1011111111');
+    expect((createWhatsAppClient(pinned) as unknown as { options: Record<string, unknown> }).options).toMatchObject({ webVersion: '2.3000.1011111111', takeoverOnConflict: false });
+  });
+
+  it("a stale Chromium profile lock is cleared before launch; one held by a live process on this host is kept and named", async () => {
+    const { clearStaleProfileLock, profileDir } = await import('../../../src/channels/whatsapp/client.js');
+    const session = mkdtempSync(path.join(tmpdir(), 'icope-wa-lock-'));
+    const dir = profileDir(session);
+    mkdirSync(dir, { recursive: true });
+    const lockTo = (target: string) => {
+      for (const f of ['SingletonLock', 'SingletonCookie', 'SingletonSocket']) rmSync(path.join(dir, f), { force: true });
+      symlinkSync(target, path.join(dir, 'SingletonLock'));
+      symlinkSync('123456', path.join(dir, 'SingletonCookie'));
+    };
+    expect(clearStaleProfileLock(session)).toEqual({ cleared: false }); // no lock
+    lockTo(`${hostname()}-999999999`); // a process that is gone
+    expect(clearStaleProfileLock(session)).toEqual({ cleared: true });
+    expect(readdirSync(dir)).toEqual([]);
+    lockTo('another-machine-42'); // left by a container that no longer exists
+    expect(clearStaleProfileLock(session)).toEqual({ cleared: true });
+    lockTo(`${hostname()}-${process.pid}`); // alive, here: another bot uses it
+    expect(clearStaleProfileLock(session)).toEqual({ cleared: false, livePid: process.pid });
+    expect(readdirSync(dir).sort()).toEqual(['SingletonCookie', 'SingletonLock']);
+  });
+
+  it('a launch refused before starting (the session in use by another Chromium): one line naming WHATSAPP_SESSION_DIR, retried, not listed as started', async () => {
+    const operator: string[] = [];
+    let blocked = true;
+    const client = new FakeWaClient({ ready: true });
+    const channel = new WhatsAppChannel({
+      createClient: () => client,
+      beforeLaunch: () => {
+        if (blocked) throw new Error('its session folder (WHATSAPP_SESSION_DIR=data/whatsapp-session) is in use by another Chromium (pid 4242): stop the other copy of the bot.');
+      },
+      coordinatorGroups: new Set(),
+      logger: pino({ level: 'silent' }),
+      operator: (line) => operator.push(line),
+      backoff: { initialMs: 5, maxMs: 5 },
+      minGapMs: 0,
+    });
+    await channel.start(async () => 'processed');
+    expect(channel.started).toBe(false);
+    expect(operator).toEqual(['WhatsApp: its session folder (WHATSAPP_SESSION_DIR=data/whatsapp-session) is in use by another Chromium (pid 4242): stop the other copy of the bot. Retrying. The rest of the bot keeps running.']);
+    blocked = false;
+    for (let i = 0; i < 200 && !channel.isReady; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(channel.started).toBe(true);
+    await channel.stop();
   });
 });
 

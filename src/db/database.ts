@@ -99,6 +99,10 @@ class ConnectionFactory {
     connection.pragma('synchronous = NORMAL');
     // Deleted rows are overwritten, so that erased answers do not linger in free pages.
     connection.pragma('secure_delete = ON');
+    // The planner's statistics, refreshed where they are missing or stale (cheap on a big database:
+    // each index is sampled, not read whole). At every open, so also after migrations.
+    connection.pragma('analysis_limit = 1000');
+    connection.pragma('optimize = 0x10002');
     this.connection = connection;
     return adapter;
   }

@@ -19,6 +19,8 @@ export interface HarnessOptions {
   channel?: RecordingChannel;
   env?: Record<string, string>;
   router?: AlertRouter;
+  /** Every SQL statement run (query-plan tests). */
+  onQuery?: (event: { query: string; params: string }) => void;
 }
 
 export class Harness {
@@ -40,7 +42,7 @@ export class Harness {
   static async create(o: HarnessOptions = {}): Promise<Harness> {
     const url = o.url ?? freshDbUrl();
     const config = loadConfig({ DATABASE_URL: url, CALLBACK_PHONE: 'never', ALERT_DETAILS: 'group', ...o.env });
-    const db = await Database.open(config.DATABASE_URL);
+    const db = await Database.open(config.DATABASE_URL, o.onQuery ? { onQuery: o.onQuery } : {});
     const channel = o.channel ?? new RecordingChannel();
     let harness: Harness | undefined;
     const app = createApp({

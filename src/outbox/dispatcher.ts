@@ -21,7 +21,14 @@ export interface DispatcherOptions {
   pacer?: Pacer;
 }
 
-const BATCH = 200;
+/** The most rows looked at per channel and per pass. */
+const BATCH = 100;
+
+/** The next sendable row of each address of a channel (indexed: channel, status, priority, id; and channel, address, status, id). */
+const NEXT_PER_ADDRESS = `SELECT o.* FROM "OutboxMessage" o
+  WHERE o."channel" = ? AND o."status" = 'pending' AND o."nextAttemptAt" <= ?
+    AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p WHERE p."channel" = o."channel" AND p."address" = o."address" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
+  ORDER BY o."priority", o."id" LIMIT ?`;
 
 type Row = Record<string, unknown>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(String(v)));
@@ -102,7 +109,8 @@ export class OutboxDispatcher {
   private async drainOnce(): Promise<number> {
     const now = this.o.clock();
     const lease = new Date(now.getTime() - (this.o.leaseMs ?? 60_000));
-    const rows = await this.o.db.write((sql) => {
+    const channels = [...this.o.channels.keys()];
+    const heads = await this.o.db.write((sql) => {
       // Claimed by an earlier run (the bot crashed mid-send): at once, and known as possibly sent already.
       // Claimed by this run for longer than the lease (a send that never returned): again.
       sql.run(
@@ -111,19 +119,12 @@ export class OutboxDispatcher {
         this.runId,
         lease,
       );
-      return sql.all<Row>(`SELECT * FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') ORDER BY "id" ASC LIMIT ${BATCH}`).map(outboxRow);
+      // Per channel, so that one at its cap never holds back another; per address, only its oldest
+      // unsettled row (order kept); replies to people chatting first, then reminders, oldest first.
+      return channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, BATCH).map(outboxRow));
     });
-    // Only the oldest unsettled row of each address may go: later ones wait behind it.
-    const heads = new Map<string, OutboxMessage>();
-    for (const row of rows) {
-      const k = `${row.channel}\u0000${row.address}`;
-      if (!heads.has(k)) heads.set(k, row);
-    }
-    // Replies to people chatting first, then the backlog of reminders, oldest first; within each channel's pace.
-    const due = [...heads.values()]
-      .filter((r) => r.status === 'pending' && r.nextAttemptAt <= now)
-      .sort((a, b) => a.priority - b.priority || a.id - b.id)
-      .filter((r) => this.o.pacer?.take(r, now) ?? true);
+    // Within each channel's pace (checked again when each send starts).
+    const due = heads.sort((a, b) => a.priority - b.priority || a.id - b.id).filter((r) => this.o.pacer?.allows(r, now) ?? true);
     let settled = 0;
     await Promise.all(
       due.map(async (row) => {
@@ -144,6 +145,11 @@ export class OutboxDispatcher {
   /** Returns true when the row reached a final state (sent, failed, dropped). */
   private async deliver(row: OutboxMessage): Promise<boolean> {
     if (!(await this.claim(row))) return false;
+    // The pace is taken when the send starts, by the clock of that moment: never above the rate in any second.
+    if (this.o.pacer && !this.o.pacer.take(row, this.o.clock())) {
+      await this.o.db.write((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ?`, row.id));
+      return false;
+    }
     const attempts = row.attempts + 1;
     const channel = this.o.channels.get(row.channel);
     try {

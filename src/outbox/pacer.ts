@@ -33,8 +33,17 @@ export class Pacer {
     private readonly timeZone: string,
   ) {}
 
+  /** Whether `row` could go now (nothing is taken). */
+  allows(row: PacedRow, now: Date): boolean {
+    return this.check(row, now, false);
+  }
+
   /** Whether `row` may go now; if so, its slot is taken. */
   take(row: PacedRow, now: Date): boolean {
+    return this.check(row, now, true);
+  }
+
+  private check(row: PacedRow, now: Date, takeIt: boolean): boolean {
     const p = this.pace[row.channel];
     if (!p || row.kind === 'delete') return true;
     const t = now.getTime();
@@ -52,6 +61,7 @@ export class Pacer {
     const used = this.proactive.get(row.channel);
     const count = used?.day === day ? used.count : 0;
     if (row.priority > 0 && p.proactivePerDay !== undefined && count >= p.proactivePerDay) return false;
+    if (!takeIt) return true;
     window.push(t);
     this.recent.set(row.channel, window);
     this.lastToChat.set(chatKey, t);

@@ -208,4 +208,31 @@ describe('pacing', () => {
     await dispatcher.drain();
     expect(channel.sent).toHaveLength(5);
   });
+
+  it('one channel at its cap never slows another: 300 WhatsApp reminders held by the daily cap, Telegram sends at its pace, a reply on WhatsApp still goes', async () => {
+    db = await Database.open(freshDbUrl());
+    const telegram = new RecordingChannel('telegram');
+    const whatsapp = new RecordingChannel('whatsapp');
+    let now = new Date('2026-11-22T10:00:00Z');
+    const pacer = new Pacer({ telegram: { perSecond: 25, perChatGapMs: 1000 }, whatsapp: { proactivePerDay: 10 } }, 'Europe/Paris');
+    const dispatcher = new OutboxDispatcher({ db, channels: new Map([['telegram', telegram], ['whatsapp', whatsapp]]), logger: pino({ level: 'silent' }), clock: () => now, maxAttempts: 3, pollMs: 1000, pacer });
+    const put = (key: string, channel: string, address: string, priority: number) =>
+      db.tx((tx) => enqueue(tx, { key, channel, address, audience: 'contact', message: { text: key }, notBefore: now, priority }));
+    // The WhatsApp backlog is older than every Telegram row (the old dispatcher looked at the 200 oldest only).
+    for (let i = 0; i < 300; i++) await put(`wa-${i}`, 'whatsapp', `wa-chat-${i}`, 1);
+    for (let i = 0; i < 60; i++) await put(`tg-${i}`, 'telegram', `tg-chat-${i}`, 1);
+    await dispatcher.drain();
+    expect(whatsapp.sent).toHaveLength(10); // the cap
+    expect(telegram.sent).toHaveLength(25); // its pace
+    await put('wa-reply', 'whatsapp', 'someone-chatting', 0);
+    now = new Date(now.getTime() + 1000);
+    await dispatcher.drain();
+    expect(telegram.sent).toHaveLength(50);
+    expect(whatsapp.sent.map((m) => m.message.text)).toContain('wa-reply');
+    expect(whatsapp.sent).toHaveLength(11);
+    now = new Date(now.getTime() + 1000);
+    await dispatcher.drain();
+    expect(telegram.sent).toHaveLength(60);
+    expect(telegram.sent.map((m) => m.message.text)).toEqual(Array.from({ length: 60 }, (_, i) => `tg-${i}`));
+  });
 });

@@ -26,7 +26,7 @@ const BATCH = 100;
 
 /** The next sendable row of each address of a channel (indexed: channel, status, priority, id; and channel, address, status, id). */
 const NEXT_PER_ADDRESS = `SELECT o.* FROM "OutboxMessage" o
-  WHERE o."channel" = ? AND o."status" = 'pending' AND o."nextAttemptAt" <= ?
+  WHERE o."channel" = ? AND o."status" = 'pending' AND o."nextAttemptAt" <= ? AND o."priority" <= ?
     AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p WHERE p."channel" = o."channel" AND p."address" = o."address" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
   ORDER BY o."priority", o."id" LIMIT ?`;
 
@@ -45,6 +45,7 @@ function outboxRow(row: Row): OutboxMessage {
   };
 }
 const UNAVAILABLE_RETRY_MS = 5_000;
+const PACE_RETRY_MS = 40;
 
 export function backoffMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -57,6 +58,8 @@ export class OutboxDispatcher {
   private running = false;
   private draining: Promise<number> | undefined;
   private again = false;
+  /** The last pass left rows that only the pace held back. */
+  private heldByPace = false;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -91,7 +94,8 @@ export class OutboxDispatcher {
           this.again = false;
           this.kick();
         } else {
-          this.timer = setTimeout(() => this.kick(), this.o.pollMs);
+          // Rows held back by a channel's pace: look again as soon as a slot may be free.
+          this.timer = setTimeout(() => this.kick(), this.heldByPace ? Math.min(PACE_RETRY_MS, this.o.pollMs) : this.o.pollMs);
         }
       });
   }
@@ -121,10 +125,13 @@ export class OutboxDispatcher {
       );
       // Per channel, so that one at its cap never holds back another; per address, only its oldest
       // unsettled row (order kept); replies to people chatting first, then reminders, oldest first.
-      return channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, BATCH).map(outboxRow));
+      // A channel whose reminders are done for the day (its cap): only its replies are looked at.
+      return channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, this.o.pacer?.capped(channel, now) ? 0 : 1, BATCH).map(outboxRow));
     });
     // Within each channel's pace (checked again when each send starts).
-    const due = heads.sort((a, b) => a.priority - b.priority || a.id - b.id).filter((r) => this.o.pacer?.allows(r, now) ?? true);
+    const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
+    const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
+    this.heldByPace = due.length < sorted.length;
     let settled = 0;
     await Promise.all(
       due.map(async (row) => {

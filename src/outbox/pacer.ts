@@ -5,6 +5,9 @@
  */
 import { calendarDate } from '../../flows/step1/dates.js';
 
+/** Slots per second that reminders leave free for replies. */
+const REPLY_RESERVE = 1;
+
 export interface ChannelPace {
   perSecond?: number;
   perChatGapMs?: number;
@@ -38,6 +41,19 @@ export class Pacer {
     return this.check(row, now, false);
   }
 
+  /** The channel's proactive messages are done for today (its daily cap is reached). */
+  capped(channel: string, now: Date): boolean {
+    const cap = this.pace[channel]?.proactivePerDay;
+    if (cap === undefined) return false;
+    const used = this.proactive.get(channel);
+    return used?.day === this.day(now) && used.count >= cap;
+  }
+
+  private day(now: Date): string {
+    const d = calendarDate(now, this.timeZone);
+    return `${d.year}-${d.month}-${d.day}`;
+  }
+
   /** Whether `row` may go now; if so, its slot is taken. */
   take(row: PacedRow, now: Date): boolean {
     return this.check(row, now, true);
@@ -48,16 +64,14 @@ export class Pacer {
     if (!p || row.kind === 'delete') return true;
     const t = now.getTime();
     const window = (this.recent.get(row.channel) ?? []).filter((x) => t - x < 1000);
-    if (p.perSecond !== undefined && window.length >= p.perSecond) return false;
+    // One slot a second is kept for replies to people chatting: a reminder backlog never makes them wait.
+    if (p.perSecond !== undefined && window.length >= (row.priority > 0 ? Math.max(1, p.perSecond - REPLY_RESERVE) : p.perSecond)) return false;
     const chatKey = `${row.channel}\u0000${row.address}`;
     const last = this.lastToChat.get(chatKey);
     if (p.perChatGapMs && last !== undefined && t - last < p.perChatGapMs) return false;
     const group = p.groupPerMinute !== undefined && p.isGroup?.(row.address) ? (this.toGroup.get(chatKey) ?? []).filter((x) => t - x < 60_000) : undefined;
     if (group && group.length >= p.groupPerMinute!) return false;
-    const day = (() => {
-      const d = calendarDate(now, this.timeZone);
-      return `${d.year}-${d.month}-${d.day}`;
-    })();
+    const day = this.day(now);
     const used = this.proactive.get(row.channel);
     const count = used?.day === day ? used.count : 0;
     if (row.priority > 0 && p.proactivePerDay !== undefined && count >= p.proactivePerDay) return false;

@@ -450,19 +450,33 @@ export class AlertDesk {
    * their waits; `page` (from 1) gives OPEN_PAGE of them and how to see the next (the round-up lists all).
    */
   async openList(tx: Tx, where: Record<string, unknown>, now: Date, title?: string, page?: number): Promise<string> {
-    const open = await tx.alert.findMany({ where: { ...where, status: { in: ['new', 'taken'] } }, orderBy: { createdAt: 'asc' } });
-    if (open.length === 0) return title ? '' : this.t('desk.noneOpen');
+    const open = { ...where, status: { in: ['new', 'taken'] } };
+    // Past its territory's delay to take: listed first. Counted and paged in the database (a big
+    // network may have thousands open), oldest first within each part.
+    const known = this.deps.router.all().map((t) => t.id);
+    const cutoff = (territoryId: string) => new Date(now.getTime() - takeWithinMs(this.deps, territoryId));
+    const late = {
+      status: 'new',
+      OR: [...known.map((territoryId) => ({ territoryId, createdAt: { lte: cutoff(territoryId) } })), { territoryId: { notIn: known }, createdAt: { lte: cutoff('') } }],
+    };
+    const total = await tx.alert.count({ where: open });
+    if (total === 0) return title ? '' : this.t('desk.noneOpen');
+    const pages = Math.ceil(total / OPEN_PAGE);
+    if (page !== undefined && page > pages) return this.t('desk.openNoSuchPage', { page, pages });
+    const skip = page === undefined ? 0 : (page - 1) * OPEN_PAGE;
+    const take = page === undefined ? total : OPEN_PAGE;
+    const lateCount = await tx.alert.count({ where: { ...where, ...late } });
+    const order = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+    const lateRows = skip < lateCount ? await tx.alert.findMany({ where: { ...where, ...late }, orderBy: order, skip, take }) : [];
+    const otherRows = lateRows.length < take ? await tx.alert.findMany({ where: { ...open, NOT: late }, orderBy: order, skip: Math.max(0, skip - lateCount), take: take - lateRows.length }) : [];
+    const lateIds = new Set(lateRows.map((a) => a.id));
+    const sorted = [...lateRows, ...otherRows];
     const lang = this.deps.coordinatorLanguage;
     const age = (since: Date, until = now) => ageText(this.deps.locales, lang, since, until);
-    const late = (a: Alert) => a.status === 'new' && now.getTime() - a.createdAt.getTime() >= takeWithinMs(this.deps, a.territoryId);
-    const all = [...open.filter(late), ...open.filter((a) => !late(a))];
-    const pages = Math.ceil(all.length / OPEN_PAGE);
-    if (page !== undefined && page > pages) return this.t('desk.openNoSuchPage', { page, pages });
-    const sorted = page === undefined ? all : all.slice((page - 1) * OPEN_PAGE, page * OPEN_PAGE);
     const verb = `/${this.verb('open')}`;
     const footer = page === undefined || pages === 1 ? [] : [page < pages ? this.t('desk.openPage', { page, pages, next: `${verb} ${page + 1}` }) : this.t('desk.openPageLast', { page, pages })];
     return [
-      title ?? this.t('desk.openTitle', { count: open.length }),
+      title ?? this.t('desk.openTitle', { count: total }),
       ...sorted.map((a) =>
         this.t('desk.openLine', {
           id: a.id,
@@ -471,7 +485,7 @@ export class AlertDesk {
           status:
             a.status === 'taken'
               ? this.t('desk.statusTaken', { by: a.takenBy ?? '?', after: age(a.createdAt, a.takenAt ?? now) }) + (a.step2At ? this.t('desk.statusStep2', { date: shortDate(lang, a.step2At, this.deps.timeZone) }) : '')
-              : late(a)
+              : lateIds.has(a.id)
                 ? this.t('desk.statusLate')
                 : this.t('desk.statusNew'),
         }),

@@ -20,7 +20,7 @@ import { createLogin } from './web/auth.js';
 import { createWebApp } from './web/server.js';
 import type { Database } from './db/database.js';
 import { Engine } from './engine/engine.js';
-import { checkHealth, Heartbeat } from './health/heartbeat.js';
+import { checkHealth, Heartbeat, type HealthReport } from './health/heartbeat.js';
 import { Renderer } from './engine/render.js';
 import type { Locales } from './i18n/index.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -41,6 +41,8 @@ export interface AppDeps {
   listen?: boolean;
   /** Where the heartbeat is written (none when undefined). */
   heartbeatFile?: string;
+  /** How long a /health report is served again before the database is probed anew (5 s). */
+  healthCacheMs?: number;
 }
 
 /** Listens on host:port; resolves once listening (a port in use is one clear line for the operator). */
@@ -171,8 +173,14 @@ export function createApp(deps: AppDeps): App {
   const heartbeat = deps.heartbeatFile
     ? new Heartbeat({ ...healthDeps, file: deps.heartbeatFile, everyMs: config.HEARTBEAT_SECONDS * 1000, onError: (err) => deps.logger.warn({ err: (err as Error).message }, 'heartbeat not written') })
     : undefined;
+  // /health needs no login: it serves a report at most a few seconds old, so that requests cannot keep probing a locked database.
+  let lastHealth: { at: number; report: Promise<HealthReport> } | undefined;
+  const health = () => {
+    if (!lastHealth || Date.now() - lastHealth.at > (deps.healthCacheMs ?? 5_000)) lastHealth = { at: Date.now(), report: checkHealth(healthDeps) };
+    return lastHealth.report;
+  };
   const web = createWebApp({
-    health: () => checkHealth(healthDeps),
+    health,
     db: deps.db,
     desk,
     alerts: postDeps,
@@ -206,6 +214,9 @@ export function createApp(deps: AppDeps): App {
     reminders,
     async start() {
       startedAt = clock();
+      // Messages recorded before a crash or a stop, not handled yet: first, in their order (before any reminder).
+      const resumed = await engine.resume();
+      if (resumed > 0) deps.logger.info({ resumed }, 'recorded messages handled after restart');
       dispatcher.start();
       void tick();
       ticker = setInterval(() => void tick(), config.FOLLOWUP_TICK_SECONDS * 1000);
@@ -213,9 +224,6 @@ export function createApp(deps: AppDeps): App {
       reminderTimer = setInterval(() => void remind(), config.REMINDER_TICK_SECONDS * 1000);
       retentionTimer = setInterval(() => void retention().catch((err: unknown) => deps.logger.error({ err }, 'retention failed')), 3_600_000);
       if (webPort && deps.listen !== false) webServer = await listen(web, config.WEB_HOST, webPort);
-      // Messages recorded before a crash or a stop, not handled yet: first, in their order.
-      const resumed = await engine.resume();
-      if (resumed > 0) deps.logger.info({ resumed }, 'recorded messages handled after restart');
       for (const channel of deps.channels) await channel.start((m, receipt) => engine.handle(m, receipt));
       heartbeat?.start();
     },

@@ -48,7 +48,8 @@ export class TerminalChannel implements ChannelAdapter {
         content: { kind: 'text', text: line },
         ...(this.o.languageHint ? { languageHint: this.o.languageHint } : {}),
         ...(asCoordinator ? { group: { senderId: TERMINAL_COORDINATOR } } : {}),
-      });
+        // Rejected only when the bot stops while the database is unavailable: the line is lost with the session.
+      }).catch(() => undefined);
     });
     this.rl.on('close', () => this.o.onClose?.());
   }

@@ -20,6 +20,8 @@ const inTransaction = new WeakMap<Tx, Statements>();
 export function sqlOf(tx: Tx): Statements {
   const statements = inTransaction.get(tx);
   if (!statements) throw new Error('sqlOf: not a transaction of Database.tx');
+  // After Prisma's timeout the transaction is rolled back: a statement now would commit on its own.
+  if (!statements.connection.inTransaction) throw new Error('sqlOf: the transaction is over');
   return statements;
 }
 
@@ -85,6 +87,7 @@ class ConnectionFactory {
   constructor(
     url: string,
     private readonly busyTimeoutMs: number,
+    private analyze: boolean,
   ) {
     this.inner = new PrismaBetterSQLite3({ url, timeout: busyTimeoutMs });
     this.adapterName = this.inner.adapterName;
@@ -100,9 +103,26 @@ class ConnectionFactory {
     // Deleted rows are overwritten, so that erased answers do not linger in free pages.
     connection.pragma('secure_delete = ON');
     // The planner's statistics, refreshed where they are missing or stale (cheap on a big database:
-    // each index is sampled, not read whole). At every open, so also after migrations.
-    connection.pragma('analysis_limit = 1000');
-    connection.pragma('optimize = 0x10002');
+    // each index is sampled, not read whole). At the first connection of each start, so also after
+    // migrations; not when reconnecting after a failure (it writes, and the disk may be full).
+    if (!this.analyze) {
+      // Reconnecting after a failure: on a full disk the WAL may hold all the space left, and it is
+      // only reset after a commit, which cannot happen: checkpointed and truncated now.
+      try {
+        connection.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* still full, or locked: the next retry tries again */
+      }
+    }
+    if (this.analyze) {
+      this.analyze = false;
+      try {
+        connection.pragma('analysis_limit = 1000');
+        connection.pragma('optimize = 0x10002');
+      } catch {
+        /* statistics are an optimisation: never a reason not to start */
+      }
+    }
     this.connection = connection;
     return adapter;
   }
@@ -143,10 +163,14 @@ export class Database {
     return this.guarded(
       () =>
         this.client.$transaction(
-          (tx) => {
+          async (tx) => {
             // Prepared statements on the same connection join this transaction (see sqlOf).
             inTransaction.set(tx, this.prepared!);
-            return fn(tx);
+            try {
+              return await fn(tx);
+            } finally {
+              inTransaction.delete(tx);
+            }
           },
           { timeout: 15_000, maxWait: 15_000 },
         ),
@@ -181,6 +205,15 @@ export class Database {
     await this.client.$disconnect();
   }
 
+  /** SQLite's count of rows changed on this connection since it opened. */
+  private changes(): number | undefined {
+    try {
+      return this.prepared?.connection.open ? (this.prepared.connection.prepare('SELECT total_changes() AS n').get() as { n: number }).n : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async statements(): Promise<Statements> {
     if (!this.factory.connection) await this.client.$connect();
     const connection = this.factory.connection;
@@ -190,7 +223,7 @@ export class Database {
   }
 
   private connect(): [PrismaClient, ConnectionFactory] {
-    const factory = new ConnectionFactory(this.url, this.options.busyTimeoutMs ?? 2000);
+    const factory = new ConnectionFactory(this.url, this.options.busyTimeoutMs ?? 2000, !this.factory);
     const onQuery = this.options.onQuery;
     if (!onQuery) return [new PrismaClient({ adapter: factory }), factory];
     const client = new PrismaClient({ adapter: factory, log: [{ emit: 'event', level: 'query' }] });
@@ -202,8 +235,10 @@ export class Database {
     return this.lock.runExclusive(async () => {
       try {
         if (prepare) await this.statements();
+        // On a full disk a write that changes nothing still commits: only one that wrote proves the database works.
+        const before = proves && !this.health.ok ? this.changes() : undefined;
         const result = await work();
-        if (proves) this.setHealth(undefined);
+        if (proves && (this.health.ok || this.changes() !== before)) this.setHealth(undefined);
         return result;
       } catch (error) {
         const reason = unavailableReason(error);

@@ -87,18 +87,21 @@ export class Engine {
     const key = contactKey(message.channel, message.address);
     // Recorded in the order they arrived, per contact, even when the database makes them wait.
     const next = await this.recording.run(key, async (): Promise<{ result: HandleResult } | { handling: Promise<HandleResult> }> => {
-      let fresh: boolean;
+      let recorded: 'new' | 'waiting' | 'handled';
       try {
-        fresh = await this.persistently(() => this.record(message));
+        recorded = await this.persistently(() => this.record(message));
       } catch (err) {
         if (err instanceof StoppingError) throw err;
-        // Not a database outage: a message that cannot even be recorded is given up, not retried forever.
+        // Not a database outage: a message that cannot even be recorded is given up (not retried
+        // forever), and the person is told something went wrong.
         this.d.logger.error({ err, channel: message.channel, externalId: message.externalId }, 'inbound message could not be recorded');
         receipt?.recorded();
+        await this.persistently(() => this.apologise(message)).catch(() => undefined);
         return { result: 'failed' };
       }
       receipt?.recorded();
-      if (!fresh) return { result: 'duplicate' };
+      if (recorded === 'handled') return { result: 'duplicate' };
+      // 'waiting': recorded before (a commit reported as failed, a second delivery) and not handled: handled now (once: the handling checks).
       return { handling: this.queue.run(key, () => this.handleRecorded(message)) };
     });
     return 'result' in next ? next.result : next.handling;
@@ -106,8 +109,9 @@ export class Engine {
 
   /** Messages recorded but not handled when the process last stopped: handled now, in their order. */
   async resume(): Promise<number> {
+    // In the order they were recorded (rowid), whatever the clock said.
     const pending = await this.persistently(() =>
-      this.d.db.read((db) => db.inboundMessage.findMany({ where: { processedAt: null }, orderBy: [{ recordedAt: 'asc' }], select: { payload: true } })),
+      this.d.db.write((sql) => sql.all<{ payload: string | null }>('SELECT "payload" FROM "InboundMessage" WHERE "processedAt" IS NULL ORDER BY rowid')),
     );
     const messages = pending.flatMap((row) => (row.payload ? [revive(row.payload)] : []));
     for (const message of messages) void this.queue.run(contactKey(message.channel, message.address), () => this.handleRecorded(message)).catch(() => undefined);
@@ -152,20 +156,21 @@ export class Engine {
   }
 
   /** Writes the message as received; false when it was recorded before (a platform's second delivery). */
-  private record(message: InboundMessage): Promise<boolean> {
+  private record(message: InboundMessage): Promise<'new' | 'waiting' | 'handled'> {
     // The key decides: a second delivery inserts nothing.
-    return this.d.db.write(
-      (sql) =>
-        sql.run(
-          'INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "payload") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-          message.channel,
-          message.externalId,
-          message.content.kind,
-          message.receivedAt,
-          this.d.clock(),
-          JSON.stringify(message),
-        ) === 1,
-    );
+    return this.d.db.write((sql) => {
+      const inserted = sql.run(
+        'INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "payload") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        message.channel,
+        message.externalId,
+        message.content.kind,
+        message.receivedAt,
+        this.d.clock(),
+        JSON.stringify(message),
+      );
+      if (inserted === 1) return 'new';
+      return inboundHandled(sql, message.channel, message.externalId) ? 'handled' : 'waiting';
+    });
   }
 
   /** Resolves once every message received so far has been handled. */

@@ -30,11 +30,18 @@ export interface HeartbeatDeps {
 }
 
 /**
- * Checks the database by taking its write lock for an empty write (so that a lock held by another
- * program, a lost file or a read-only disk is seen; nothing is written) and reports.
+ * Checks the database with a real write that changes no data (a row rewritten as it is), so that a
+ * lock held by another program, a full disk or a read-only file is seen, and reports.
  */
 export async function checkHealth(d: HeartbeatDeps): Promise<HealthReport> {
-  await d.db.tx((tx) => tx.$executeRawUnsafe('DELETE FROM "InboundMessage" WHERE 0')).catch(() => undefined);
+  await d.db
+    .tx(async (tx) => {
+      if ((await tx.$executeRawUnsafe('UPDATE "Contact" SET "id" = "id" WHERE rowid = (SELECT max(rowid) FROM "Contact")')) === 0) {
+        // No contact yet: the lock alone is checked.
+        await tx.$executeRawUnsafe('DELETE FROM "InboundMessage" WHERE 0');
+      }
+    })
+    .catch(() => undefined);
   const db = d.db.status();
   const now = d.clock();
   const channels = d.channels.map((c) => {

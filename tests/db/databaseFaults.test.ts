@@ -114,6 +114,10 @@ describe.skipIf(!disk)('a disk that fills in the middle of a screening, then is 
     const waiting = sendAll(h, 'p1', FR_NORMAL.slice(6, 10), recorded);
     await until(() => !h.db.status().ok, 'the database seen as unavailable');
     expect(h.db.status().reason).toMatch(/disk full/);
+    // Writes that change nothing still commit on a full disk: they must not make it look healthy.
+    await h.app.dispatcher.drain().catch(() => undefined);
+    expect((await h.app.web.request('/health')).status).toBe(503);
+    expect(h.db.status().ok).toBe(false);
     closeSync(fd);
     rmSync(filler);
     expect(await Promise.all(waiting)).toEqual(['processed', 'processed', 'processed', 'processed']);
@@ -122,6 +126,23 @@ describe.skipIf(!disk)('a disk that fills in the middle of a screening, then is 
     for (const line of FR_NORMAL.slice(10)) await h.say(line, 'p1');
     expect(await outcome(h, 'p1')).toEqual(calm);
   }, 90_000);
+});
+
+describe('a message recorded but not handled', () => {
+  it('delivered again while the bot runs (its first recording was reported as failed): handled then, once', async () => {
+    const h = await harness();
+    await h.say('bonjour', 'p1');
+    const message = { channel: h.channel.name, address: 'p1', externalId: 'again-1', receivedAt: h.now, content: { kind: 'text' as const, text: 'oui' } };
+    await h.db.write((sql) =>
+      sql.run('INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "payload") VALUES (?, ?, ?, ?, ?, ?)', message.channel, message.externalId, 'text', message.receivedAt, h.now, JSON.stringify(message)),
+    );
+    const before = h.channel.to('p1').length;
+    expect(await h.app.engine.handle(message)).toBe('processed');
+    expect(await h.app.engine.handle(message)).toBe('duplicate');
+    await h.app.dispatcher.drain();
+    expect(h.channel.to('p1').length).toBeGreaterThan(before);
+    expect(h.channel.to('p1').slice(before).filter((m) => /Qui répond/.test(m.message.text))).toHaveLength(1);
+  });
 });
 
 describe('Telegram updates and the database', () => {

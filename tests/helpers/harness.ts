@@ -54,6 +54,7 @@ export class Harness {
       router: o.router ?? singleTerritoryRouter({ targets: [{ channel: channel.name, address: COORDINATORS }] }),
       clock: () => harness!.now,
       newId: () => `id-${Date.now().toString(36)}-${++harness!.ids}`,
+      healthCacheMs: 0,
     });
     harness = new Harness(db, app, channel, url, config, o.start ?? new Date('2026-11-22T10:00:00Z'));
     return harness;

@@ -241,7 +241,8 @@ export class WhatsAppChannel implements ChannelAdapter {
       }
       this.reconnect(client);
     });
-    client.on('message', (msg: WaMessage) => void this.receive(msg));
+    // A message not recorded because the bot is stopping stays unread: caught up at the next start.
+    client.on('message', (msg: WaMessage) => void this.receive(msg).catch((err: unknown) => this.o.logger.warn({ err: (err as Error).message }, 'whatsapp message not recorded')));
     try {
       await client.initialize();
       this.launched = true;

@@ -50,7 +50,7 @@ export interface DatabaseOptions {
   /** Told when the database becomes unavailable, and when it works again. */
   onHealthChange?: (health: DatabaseHealth) => void;
   /** Every SQL statement run, through Prisma or prepared (tests that check query plans, the benchmark). */
-  onQuery?: (event: { query: string; params: string }) => void;
+  onQuery?: (event: { query: string; params: string; durationMs?: number }) => void;
   clock?: () => Date;
 }
 
@@ -227,7 +227,7 @@ export class Database {
     const onQuery = this.options.onQuery;
     if (!onQuery) return [new PrismaClient({ adapter: factory }), factory];
     const client = new PrismaClient({ adapter: factory, log: [{ emit: 'event', level: 'query' }] });
-    client.$on('query', (e) => onQuery({ query: e.query, params: e.params }));
+    client.$on('query', (e) => onQuery({ query: e.query, params: e.params, durationMs: Number(e.duration) }));
     return [client, factory];
   }
 
@@ -305,24 +305,32 @@ export class Statements {
 
   constructor(
     readonly connection: BetterSqlite3.Database,
-    private readonly observe?: (event: { query: string; params: string }) => void,
+    private readonly observe?: (event: { query: string; params: string; durationMs?: number }) => void,
   ) {}
 
   get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.prepare(sql, params).get(...params.map(sqlValue)) as T | undefined;
+    return this.timed(sql, params, (s, v) => s.get(...v) as T | undefined);
   }
 
   all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.prepare(sql, params).all(...params.map(sqlValue)) as T[];
+    return this.timed(sql, params, (s, v) => s.all(...v) as T[]);
   }
 
   /** Returns the number of rows changed. */
   run(sql: string, ...params: unknown[]): number {
-    return this.prepare(sql, params).run(...params.map(sqlValue)).changes;
+    return this.timed(sql, params, (s, v) => s.run(...v).changes);
   }
 
-  private prepare(sql: string, params: unknown[]): BetterSqlite3.Statement {
-    this.observe?.({ query: sql, params: JSON.stringify(params.map(sqlValue)) });
+  private timed<R>(sql: string, params: unknown[], run: (statement: BetterSqlite3.Statement, values: unknown[]) => R): R {
+    const values = params.map(sqlValue);
+    if (!this.observe) return run(this.prepare(sql), values);
+    const start = performance.now();
+    const result = run(this.prepare(sql), values);
+    this.observe({ query: sql, params: JSON.stringify(values), durationMs: performance.now() - start });
+    return result;
+  }
+
+  private prepare(sql: string): BetterSqlite3.Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
       // The adapter reads integers as BigInt; plain numbers here.

@@ -327,7 +327,7 @@ export class Engine {
         const at = now.toISOString();
         let event: FlowEvent;
         if (row.kind === 'rescreen') {
-          const person = knownPersonsOf(sqlOf(tx), row.contactId).find((p) => p.id === row.personId);
+          const person = row.personId ? knownPersonsOf(sqlOf(tx), row.contactId, row.personId)[0] : undefined;
           const last = await tx.screening.findFirst({ where: { personId: row.personId, status: 'completed' }, orderBy: { completedAt: 'desc' } });
           if (!person || !last) {
             await tx.reminder.update({ where: { id: row.id }, data: { status: 'cancelled', reason: 'person gone' } });

@@ -86,16 +86,18 @@ export function saveConversation(sql: Statements, contactId: string, machineVers
 }
 
 /** What the flow needs to know of the persons this contact screened before. */
-export function knownPersonsOf(sql: Statements, contactId: string): KnownPerson[] {
-  const persons = sql.all<{ id: string; firstName: string | null; birthYear: number | null; postcode: string | null; phone: string | null; hasGp: string | null; consentVersion: string | null; consentBy: string | null }>(
-    'SELECT "id", "firstName", "birthYear", "postcode", "phone", "hasGp", "consentVersion", "consentBy" FROM "Person" WHERE "contactId" = ? ORDER BY "createdAt" ASC, rowid ASC',
-    contactId,
-  );
+export function knownPersonsOf(sql: Statements, contactId: string, personId?: string): KnownPerson[] {
+  type PersonRow = { id: string; firstName: string | null; birthYear: number | null; postcode: string | null; phone: string | null; hasGp: string | null; consentVersion: string | null; consentBy: string | null };
+  type ScreeningRow = { personId: string; status: string; wordSet: number; weightKg: number | null; mode: string };
+  const columns = '"id", "firstName", "birthYear", "postcode", "phone", "hasGp", "consentVersion", "consentBy"';
+  // One person (a reminder about them): only theirs, however many the contact screened.
+  const persons = personId
+    ? sql.all<PersonRow>(`SELECT ${columns} FROM "Person" WHERE "id" = ? AND "contactId" = ?`, personId, contactId)
+    : sql.all<PersonRow>(`SELECT ${columns} FROM "Person" WHERE "contactId" = ? ORDER BY "createdAt" ASC, rowid ASC`, contactId);
   if (persons.length === 0) return [];
-  const screenings = sql.all<{ personId: string; status: string; wordSet: number; weightKg: number | null; mode: string }>(
-    'SELECT "personId", "status", "wordSet", "weightKg", "mode" FROM "Screening" WHERE "contactId" = ? ORDER BY "startedAt" DESC, rowid ASC',
-    contactId,
-  );
+  const screenings = personId
+    ? sql.all<ScreeningRow>('SELECT "personId", "status", "wordSet", "weightKg", "mode" FROM "Screening" WHERE "personId" = ? ORDER BY "startedAt" DESC, rowid ASC', personId)
+    : sql.all<ScreeningRow>('SELECT "personId", "status", "wordSet", "weightKg", "mode" FROM "Screening" WHERE "contactId" = ? ORDER BY "startedAt" DESC, rowid ASC', contactId);
   return persons
     .filter((p) => p.birthYear !== null || p.firstName !== null)
     .map((p) => {

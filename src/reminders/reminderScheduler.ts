@@ -29,8 +29,13 @@ export class ReminderScheduler {
         where: { status: 'scheduled', dueAt: { lte: now } },
         orderBy: { dueAt: 'asc' },
         take: this.o.batch ?? 200,
-        include: { contact: { include: { persons: { select: { id: true, timeZone: true } } } } },
+        include: { contact: true },
       }),
+    );
+    // The time zone of each reminder's person (a helper's contact may have screened thousands: not all of them).
+    const personIds = [...new Set(due.flatMap((r) => (r.personId ? [r.personId] : [])))];
+    const zones = new Map(
+      personIds.length ? (await this.o.db.read((db) => db.person.findMany({ where: { id: { in: personIds } }, select: { id: true, timeZone: true } }))).map((p) => [p.id, p.timeZone]) : [],
     );
     let fired = 0;
     for (const r of due) {
@@ -43,7 +48,7 @@ export class ReminderScheduler {
         await this.o.db.tx((tx) => cancelReminders(tx, { contactId: contact.id, kind: 'rescreen' }, 'opted_out', now));
         continue;
       }
-      const timeZone = contact.persons.find((p) => p.id === r.personId)?.timeZone ?? contact.persons[0]?.timeZone ?? this.o.defaultTimeZone;
+      const timeZone = (r.personId ? zones.get(r.personId) : undefined) ?? this.o.defaultTimeZone;
       // The expiry sends nothing: it needs no window.
       if (r.kind !== 'expire' && !insideWindow(this.o.window, now, timeZone)) continue;
       try {

@@ -1,7 +1,8 @@
 /**
  * Structured logs. Never log message text, names or addresses: ids and counts only. To a file, the
- * log rotates by size (rotating-file-stream, a well-kept library): `bot.log`, then `bot.log.1` … the
- * oldest dropped; files are private like everything the bot writes (umask 077).
+ * log rotates by size (rotating-file-stream, a well-kept library): `bot.log`, then `bot.log.1` (the
+ * newest old one) … `bot.log.<keep>` (the oldest), older ones dropped; files are private like
+ * everything the bot writes (umask 077).
  */
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -18,12 +19,13 @@ const streams = new WeakMap<Logger, RotatingFileStream>();
 
 export function createLogger(level: string, file?: string, rotation: LogRotation = { size: '10M', keep: 5 }): Logger {
   if (!file) return pino({ level, base: undefined, redact: ['text', 'address', 'firstName', 'phone'] }, pino.destination(2));
-  // Called with no time for the current file, with the rotation index for the older ones.
-  const name = path.basename(file);
-  const stream = createStream((time: number | Date | null, index?: number) => (time ? `${name}.${index}` : name), {
+  // As logrotate does: bot.log.1 is always the newest old file, bot.log.<keep> the oldest, the one
+  // before it overwritten (no history file). Numbered otherwise, the names would be reused in turn
+  // and bot.log.1 could be older than bot.log.4.
+  const stream = createStream(path.basename(file), {
     path: path.dirname(file),
     size: rotation.size as never,
-    maxFiles: rotation.keep,
+    rotate: rotation.keep,
     mode: 0o600,
   });
   // A log that cannot be written (disk full) must not stop the bot.

@@ -52,6 +52,8 @@ export class TelegramE2E {
   readonly documents: SentDocument[] = [];
   /** How many updates the tests sent: the bot has handled them all when as many are recorded. */
   private sent = 0;
+  /** The app's clock is the real one moved by this much: a test sets it to be at a given hour (the round-up's). */
+  clockOffsetMs = 0;
 
   private constructor(
     readonly server: Emulator,
@@ -85,7 +87,9 @@ export class TelegramE2E {
     env: Record<string, string> = {},
     router: AlertRouter = singleTerritoryRouter({ targets: [{ channel: 'telegram', address: COORDINATOR_CHAT }] }),
   ): Promise<TelegramE2E> {
-    const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 1_000_000_000 }); // compared in ms by the emulator: keep everything
+    // Seconds: the emulator keeps messages this long and also cleans up every as many milliseconds (a
+    // setInterval, so it must fit in 32 bits: more became a 1 ms busy loop). 23 days: everything kept.
+    const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 2_000_000 });
     await server.start();
     const e2e = new TelegramE2E(server, mode, env, router);
     e2e.webhookPort = await freePort();
@@ -131,6 +135,7 @@ export class TelegramE2E {
       logger,
       channels: [this.channel],
       router: this.router,
+      clock: () => new Date(Date.now() + this.clockOffsetMs),
     });
     await this.app.start();
   }
@@ -150,6 +155,16 @@ export class TelegramE2E {
     const result = this.server.addBotMessage(stored as never, TOKEN);
     this.documents.push({ chatId: String(p.chat_id), fileName, size, ...(p.caption !== undefined ? { caption: p.caption } : {}), messageId: result.message_id });
     return { ok: true, result };
+  }
+
+  /** Moves the app's clock so that it reads `when` now (it then runs on from there). */
+  setClock(when: Date): void {
+    this.clockOffsetMs = when.getTime() - Date.now();
+  }
+
+  /** The app's clock. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
   }
 
   async shutdown(): Promise<void> {

@@ -181,6 +181,20 @@ export function allOf(lexicons: Lexicons, pick: (l: Lexicon) => string[]): strin
   return Object.values(lexicons).flatMap(pick);
 }
 
+const phraseSets = new WeakMap<Lexicons, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The same entries normalized, as a set built once per lexicons: for the lists read at every message.
+ * `name` stands for `pick` (one name, one list).
+ */
+export function phraseSet(lexicons: Lexicons, name: string, pick: (l: Lexicon) => string[]): ReadonlySet<string> {
+  let sets = phraseSets.get(lexicons);
+  if (!sets) phraseSets.set(lexicons, (sets = new Map()));
+  let set = sets.get(name);
+  if (!set) sets.set(name, (set = new Set(allOf(lexicons, pick).map(normalize))));
+  return set;
+}
+
 /** One language's phrase lists, compiled once. */
 export interface CompiledLexicon {
   lang: string;

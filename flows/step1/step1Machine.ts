@@ -15,7 +15,7 @@ import {
   resume, safetyPhone, skip, unreadable,
 } from './conversation.js';
 import type { CommandName } from './lexicon.js';
-import { allOf } from './lexicon.js';
+import { phraseSet } from './lexicon.js';
 import type { FlowDeps } from './steps.js';
 import { commandOf, matchChoice, readClarity } from './steps.js';
 import { equalsPhrase, normalize, words } from './text.js';
@@ -145,10 +145,10 @@ export function createStep1Machine(deps: FlowDeps) {
       startsFollowUp: ({ context, event }) =>
         matchChoice(input(event), reminderChoices, context.lang, deps) === 'start' ||
         command(event) === 'start' ||
-        (text(event) !== undefined && equalsPhrase(text(event)!, allOf(deps.readers.lexicons, (l) => [...l.answers.yes, ...l.answers.agree]))),
+        (text(event) !== undefined && phraseSet(deps.readers.lexicons, 'yesOrAgree', (l) => [...l.answers.yes, ...l.answers.agree]).has(text(event)!)),
       snoozes: ({ context, event }) =>
         matchChoice(input(event), reminderChoices, context.lang, deps) === 'snooze' ||
-        (text(event) !== undefined && equalsPhrase(text(event)!, allOf(deps.readers.lexicons, (l) => l.snooze))),
+        (text(event) !== undefined && phraseSet(deps.readers.lexicons, 'snooze', (l) => l.snooze).has(text(event)!)),
       stopsReminders: ({ context, event }) => matchChoice(input(event), reminderChoices, context.lang, deps) === 'stopReminders',
       confirmsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseYes',
       cancelsErase: ({ context, event }) => matchChoice(input(event), eraseChoices, context.lang, deps) === 'eraseNo',

@@ -5,8 +5,8 @@
  */
 import { calendarDate, isCompleteDate, parseDate, parseWeekday, type DateAnswer } from './dates.js';
 import { INSTRUMENT, itemOf, itemsFor, type ItemId } from './instrument.js';
-import type { CommandName, Readers, YesNoItem } from './lexicon.js';
-import { allOf, YES_NO_ITEMS } from './lexicon.js';
+import type { CommandName, Lexicon, Readers, YesNoItem } from './lexicon.js';
+import { allOf, phraseSet, YES_NO_ITEMS } from './lexicon.js';
 import { readChairRise } from './reading/durations.js';
 import { readWeightKg } from './reading/durations.js';
 import { hasNumberWords, withDigits } from './reading/numbers.js';
@@ -377,19 +377,19 @@ export function commandOf(text: string | undefined, readers: Readers): CommandNa
   const normalized = normalize(slash ? slash[1]! : raw);
   if (normalized.length === 0) return undefined;
   const names = Object.keys(Object.values(readers.lexicons)[0]!.commands) as CommandName[];
-  return names.find((name) => equalsPhrase(normalized, allOf(readers.lexicons, (l) => l.commands[name])));
+  return names.find((name) => phraseSet(readers.lexicons, `command:${name}`, (l) => l.commands[name]).has(normalized));
 }
 
-const SYNONYMS: Record<string, (r: Readers) => string[]> = {
-  no_phone: (r) => allOf(r.lexicons, (x) => [...x.answers.no, ...x.commands.skip]),
-  start: (r) => allOf(r.lexicons, (x) => x.commands.start),
-  done: (r) => allOf(r.lexicons, (x) => x.commands.done),
-  skip: (r) => allOf(r.lexicons, (x) => x.commands.skip),
-  ready: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.commands.done, ...x.commands.start, ...x.answers.agree]),
-  another: (r) => allOf(r.lexicons, (x) => [...x.answers.yes, ...x.answers.agree]),
-  finish: (r) => allOf(r.lexicons, (x) => [...x.answers.no, ...x.commands.done, ...x.commands.stop]),
-  continue: (r) => allOf(r.lexicons, (x) => x.choiceWords.continue),
-  stop: (r) => allOf(r.lexicons, (x) => x.choiceWords.stopNow),
+const SYNONYMS: Record<string, (l: Lexicon) => string[]> = {
+  no_phone: (x) => [...x.answers.no, ...x.commands.skip],
+  start: (x) => x.commands.start,
+  done: (x) => x.commands.done,
+  skip: (x) => x.commands.skip,
+  ready: (x) => [...x.answers.yes, ...x.commands.done, ...x.commands.start, ...x.answers.agree],
+  another: (x) => [...x.answers.yes, ...x.answers.agree],
+  finish: (x) => [...x.answers.no, ...x.commands.done, ...x.commands.stop],
+  continue: (x) => x.choiceWords.continue,
+  stop: (x) => x.choiceWords.stopNow,
 };
 
 /** The number of a choice on screen: "2", "n°2", "choix 2". Undefined when the text is not just that. */
@@ -405,7 +405,7 @@ export function matchChoice(reply: Reply, choices: ChoiceSpec[], lang: string, d
   const normalized = normalize(reply.text);
   const number = choiceNumber(reply.text);
   if (number !== undefined) return choices[number - 1]?.id;
-  const bySynonym = choices.filter((c) => SYNONYMS[c.id] && equalsPhrase(normalized, SYNONYMS[c.id]!(deps.readers)));
+  const bySynonym = choices.filter((c) => SYNONYMS[c.id] && phraseSet(deps.readers.lexicons, `synonym:${c.id}`, SYNONYMS[c.id]!).has(normalized));
   if (bySynonym.length === 1) return bySynonym[0]!.id;
   const labels = choices.map((c) => ({ id: c.id, label: normalize(deps.labelOf(lang, c.label)) }));
   const exact = labels.find((l) => l.label === normalized);
@@ -815,12 +815,12 @@ export function readClarity(text: string, deps: FlowDeps): Clarity | undefined {
 /** "oui", "non", "je ne sais pas", "ok" alone: an answer, not a first name. */
 function isAnswerWord(text: string, deps: FlowDeps): boolean {
   const n = normalize(text);
-  return equalsPhrase(n, allOf(deps.readers.lexicons, (l) => [...l.answers.yes, ...l.answers.no, ...l.answers.dontKnow, ...l.answers.decline, ...l.answers.ambiguous, ...l.answers.agree]));
+  return phraseSet(deps.readers.lexicons, 'answerWords', (l) => [...l.answers.yes, ...l.answers.no, ...l.answers.dontKnow, ...l.answers.decline, ...l.answers.ambiguous, ...l.answers.agree]).has(n);
 }
 
 /** "je ne sais pas", "dunno" and nothing else: a result nobody can give ("she mumbled" is asked again). */
 function onlyDontKnow(text: string, deps: FlowDeps): boolean {
-  return equalsPhrase(normalize(text), allOf(deps.readers.lexicons, (l) => l.answers.dontKnow));
+  return phraseSet(deps.readers.lexicons, 'dontKnow', (l) => l.answers.dontKnow).has(normalize(text));
 }
 
 /** A number someone can dial: +33… (8 to 15 digits), or a national number starting with 0 (10 or 11 digits). */

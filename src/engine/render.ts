@@ -39,10 +39,22 @@ export interface SummaryInput {
 const BUTTONS = new Set(['telegram']);
 
 export class Renderer {
+  /** The support and emergency numbers in words, per language: the same for every text (they come from configuration). */
+  private readonly numbers = new Map<string, { lines: string; emergency: string; or: Intl.ListFormat }>();
+
   constructor(
     private readonly locales: Locales,
     private readonly supportLines: readonly SupportLine[],
   ) {}
+
+  private numbersIn(lang: string): { lines: string; emergency: string; or: Intl.ListFormat } {
+    let numbers = this.numbers.get(lang);
+    if (!numbers) {
+      numbers = { lines: this.lines(lang), emergency: this.emergency(lang), or: new Intl.ListFormat(lang, { type: 'disjunction' }) };
+      this.numbers.set(lang, numbers);
+    }
+    return numbers;
+  }
 
   /**
    * One part in `lang`. Every text may name the support lines ({{lines}}), the emergency numbers
@@ -52,7 +64,8 @@ export class Renderer {
     const l = part.lang ?? lang;
     const territoryLine = place?.phone ? `\n${this.locales.text(l, { key: 'safety.territoryPhone', vars: { territory: place.name, phone: place.phone } })}` : '';
     // A person whose first name was not given is "la personne" / "the person".
-    const vars: Record<string, string | number> = { lines: this.lines(l), emergency: this.emergency(l), territoryLine, ...part.vars };
+    const { lines, emergency } = this.numbersIn(l);
+    const vars: Record<string, string | number> = { lines, emergency, territoryLine, ...part.vars };
     if (part.vars?.name === '') vars.name = this.locales.text(l, { key: 'common.thePerson' });
     // Channels with buttons read "appuyez"; the others "répondez" (the *_buttons variants of a text).
     if (channel && BUTTONS.has(channel)) vars.context = 'buttons';
@@ -63,7 +76,7 @@ export class Renderer {
     const choices = reply.choices ?? [];
     const text = reply.parts.map((p) => this.text(lang, p, place, channel)).join('\n\n');
     if (choices.length === 0) return { text };
-    const numbers = new Intl.ListFormat(lang, { type: 'disjunction' }).format(choices.map((_, i) => String(i + 1)));
+    const numbers = this.numbersIn(lang).or.format(choices.map((_, i) => String(i + 1)));
     return {
       text,
       choices: choices.map((c) => ({ id: c.id, label: this.text(lang, c.label, place, channel) })),

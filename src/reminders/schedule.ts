@@ -3,7 +3,25 @@ import { DateTime, Duration } from 'luxon';
 
 /** `from` + an ISO-8601 duration, on the calendar of `timeZone`: 31 August + P6M is 28 (or 29) February. */
 export function addDuration(from: Date, iso: string, timeZone: string): Date {
-  return DateTime.fromJSDate(from, { zone: timeZone }).plus(Duration.fromISO(iso)).toJSDate();
+  const { duration, fixedMs } = parsedDuration(iso);
+  // Hours, minutes and seconds are the same length on every calendar (luxon adds them so too).
+  if (fixedMs !== undefined) return new Date(from.getTime() + fixedMs);
+  return DateTime.fromJSDate(from, { zone: timeZone }).plus(duration).toJSDate();
+}
+
+/** On every message's path (the nudge and the expiry move): each duration parsed once. */
+const durations = new Map<string, { duration: Duration; fixedMs?: number }>();
+
+function parsedDuration(iso: string): { duration: Duration; fixedMs?: number } {
+  let parsed = durations.get(iso);
+  if (!parsed) {
+    const duration = Duration.fromISO(iso);
+    const calendar = duration.years || duration.quarters || duration.months || duration.weeks || duration.days;
+    parsed = { duration, ...(duration.isValid && !calendar ? { fixedMs: duration.toMillis() } : {}) };
+    if (durations.size > 100) durations.clear();
+    durations.set(iso, parsed);
+  }
+  return parsed;
 }
 
 export function isDuration(iso: string): boolean {

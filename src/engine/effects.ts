@@ -54,21 +54,21 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         break;
       case 'languageChanged':
         lang = effect.lang;
-        await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { language: lang } });
+        sqlOf(ctx.tx).run('UPDATE "Contact" SET "language" = ?, "updatedAt" = ? WHERE "id" = ?', lang, new Date(), ctx.contact.id);
         break;
       case 'screeningStarted':
         await startScreening(ctx, effect);
         break;
       case 'personUpdated': {
         const { personId, type: _t, ...fields } = effect;
-        await ctx.tx.person.update({ where: { id: personId }, data: fields });
+        updatePerson(ctx, personId, fields);
         break;
       }
       case 'callbackPhone':
         await recordPhone(ctx, effect);
         break;
       case 'personConsent':
-        await ctx.tx.person.update({ where: { id: effect.personId }, data: { consentAt: new Date(effect.at), consentVersion: CONSENT_VERSION, consentBy: effect.by } });
+        updatePerson(ctx, effect.personId, { consentAt: new Date(effect.at), consentVersion: CONSENT_VERSION, consentBy: effect.by });
         break;
       case 'personDeclined': {
         // The person does not agree: nothing about them is kept (a person already known keeps their earlier screenings).
@@ -85,7 +85,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         });
         break;
       case 'feedback':
-        await ctx.tx.screening.updateMany({ where: { id: effect.screeningId }, data: { clarity: effect.clarity } });
+        sqlOf(ctx.tx).run('UPDATE "Screening" SET "clarity" = ? WHERE "id" = ?', effect.clarity, effect.screeningId);
         break;
       case 'sessionSummary':
         await sessionSummary(ctx, effect.sessionId, lang, key);
@@ -109,10 +109,7 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         await complete(ctx, effect, lang, key);
         break;
       case 'abandoned':
-        await ctx.tx.screening.updateMany({
-          where: { id: effect.screeningId, status: 'started' },
-          data: { status: 'abandoned', abandonedAt: new Date(effect.at) },
-        });
+        sqlOf(ctx.tx).run('UPDATE "Screening" SET "status" = \'abandoned\', "abandonedAt" = ? WHERE "id" = ? AND "status" = \'started\'', new Date(effect.at), effect.screeningId);
         break;
       case 'urgent':
         await raiseUrgent(ctx, effect);
@@ -141,39 +138,71 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
 }
 
 async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Promise<void> {
+  const sql = sqlOf(ctx.tx);
   const at = new Date(e.at);
+  // As Prisma's @default(now()) and @updatedAt: the time of the write.
+  const written = new Date();
   // In self mode the consent just given is the person's own; someone screened by another person
   // gives theirs at the personConsent step.
-  const own = e.mode === 'self' ? { consentAt: at, consentVersion: e.consentVersion, consentBy: 'self' } : {};
+  const self = e.mode === 'self';
   if (e.newPerson) {
-    await ctx.tx.person.create({ data: { id: e.personId, contactId: ctx.contact.id, timeZone: ctx.timeZone, ...own } });
-  } else if (e.mode === 'self') {
-    await ctx.tx.person.updateMany({ where: { id: e.personId, NOT: { consentVersion: e.consentVersion } }, data: own });
+    sql.run(
+      'INSERT INTO "Person" ("id", "contactId", "timeZone", "consentAt", "consentVersion", "consentBy", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      e.personId,
+      ctx.contact.id,
+      ctx.timeZone,
+      self ? at : null,
+      self ? e.consentVersion : null,
+      self ? 'self' : null,
+      written,
+      written,
+    );
+  } else if (self) {
+    sql.run(
+      'UPDATE "Person" SET "consentAt" = ?, "consentVersion" = ?, "consentBy" = \'self\', "updatedAt" = ? WHERE "id" = ? AND ("consentVersion" IS NULL OR "consentVersion" <> ?)',
+      at,
+      e.consentVersion,
+      written,
+      e.personId,
+      e.consentVersion,
+    );
   }
   // Whatever this contact left unfinished is over: a new screening starts.
-  await ctx.tx.screening.updateMany({
-    where: { contactId: ctx.contact.id, status: 'started' },
-    data: { status: 'abandoned', abandonedAt: at },
-  });
+  sql.run('UPDATE "Screening" SET "status" = \'abandoned\', "abandonedAt" = ? WHERE "contactId" = ? AND "status" = \'started\'', at, ctx.contact.id);
   await scheduleInactivity(ctx.tx, ctx.reminders, { contactId: ctx.contact.id, screeningId: e.screeningId, now: ctx.now, timeZone: ctx.timeZone });
-  await ctx.tx.screening.create({
-    data: {
-      id: e.screeningId,
-      personId: e.personId,
-      contactId: ctx.contact.id,
-      channel: ctx.contact.channel,
-      kind: e.kind,
-      mode: e.mode,
-      questionnaireVersion: e.questionnaireVersion,
-      wordSet: e.wordSet,
-      startedAt: at,
-      helperKind: e.helperKind ?? null,
-      place: e.place ?? null,
-      sessionId: e.sessionId ?? null,
-      // Where the person came from, on their first screening.
-      source: e.newPerson ? (ctx.contact.source ?? null) : null,
-    },
-  });
+  sql.run(
+    `INSERT INTO "Screening" ("id", "personId", "contactId", "channel", "kind", "mode", "questionnaireVersion", "wordSet", "status", "startedAt", "helperKind", "place", "sessionId", "source")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started', ?, ?, ?, ?, ?)`,
+    e.screeningId,
+    e.personId,
+    ctx.contact.id,
+    ctx.contact.channel,
+    e.kind,
+    e.mode,
+    e.questionnaireVersion,
+    e.wordSet,
+    at,
+    e.helperKind ?? null,
+    e.place ?? null,
+    e.sessionId ?? null,
+    // Where the person came from, on their first screening.
+    e.newPerson ? (ctx.contact.source ?? null) : null,
+  );
+}
+
+/** The columns of Person an effect may set (names checked here: they are written into the statement). */
+const PERSON_FIELDS = new Set(['firstName', 'birthYear', 'postcode', 'hasGp', 'gpName', 'consentAt', 'consentVersion', 'consentBy']);
+
+function updatePerson(ctx: EffectContext, personId: string, fields: Record<string, unknown>): void {
+  const columns = Object.keys(fields).filter((k) => fields[k] !== undefined);
+  for (const c of columns) if (!PERSON_FIELDS.has(c)) throw new Error(`updatePerson: unknown field ${c}`);
+  // One statement per set of fields, prepared once.
+  sqlOf(ctx.tx).run(
+    `UPDATE "Person" SET ${columns.map((c) => `"${c}" = ?, `).join('')}"updatedAt" = ? WHERE "id" = ?`,
+    ...columns.map((c) => fields[c] ?? null),
+    new Date(),
+    personId,
+  );
 }
 
 /**
@@ -198,19 +227,26 @@ async function erase(ctx: EffectContext): Promise<void> {
 }
 
 async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, key: string): Promise<void> {
-  const already = await ctx.tx.screening.findUnique({ where: { id: e.screeningId }, select: { status: true } });
-  if (!already || already.status === 'completed') return; // completed once only
-  const screening = await ctx.tx.screening.update({
-    where: { id: e.screeningId },
-    data: { status: 'completed', completedAt: new Date(e.at), weightKg: e.weightKg ?? null },
-    include: { person: true },
-  });
-  await ctx.tx.domainResult.createMany({
-    data: e.results.map((r) => ({ screeningId: e.screeningId, domain: r.domain, status: r.status, reasons: JSON.stringify(r.reasons) })),
-  });
-  const territory = ctx.router.route(screening.person?.postcode);
+  const sql = sqlOf(ctx.tx);
+  const completedAt = new Date(e.at);
+  // Completed once only.
+  const screening = sql.get<{ mode: string }>(
+    'UPDATE "Screening" SET "status" = \'completed\', "completedAt" = ?, "weightKg" = ? WHERE "id" = ? AND "status" <> \'completed\' RETURNING "mode"',
+    completedAt,
+    e.weightKg ?? null,
+    e.screeningId,
+  );
+  if (!screening) return;
+  const person = sql.get<{ firstName: string | null; postcode: string | null; phone: string | null; timeZone: string }>(
+    'SELECT "firstName", "postcode", "phone", "timeZone" FROM "Person" WHERE "id" = ?',
+    e.personId,
+  );
+  for (const r of e.results) {
+    sql.run('INSERT INTO "DomainResult" ("screeningId", "domain", "status", "reasons") VALUES (?, ?, ?, ?)', e.screeningId, r.domain, r.status, JSON.stringify(r.reasons));
+  }
+  const territory = ctx.router.route(person?.postcode);
   const deps = postDeps(ctx);
-  const timeZone = screening.person?.timeZone ?? ctx.timeZone;
+  const timeZone = person?.timeZone ?? ctx.timeZone;
   const nextDueAt = await scheduleRescreen(ctx.tx, ctx.reminders, {
     contactId: ctx.contact.id,
     personId: e.personId,
@@ -220,10 +256,16 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     now: ctx.now,
   });
   await cancelReminders(ctx.tx, { contactId: ctx.contact.id, kind: { in: ['nudge', 'expire'] } }, 'completed', ctx.now);
-  await ctx.tx.screening.update({ where: { id: e.screeningId }, data: { nextDueAt, territoryId: territory.id } });
-  await ctx.tx.screening.updateMany({ where: { personId: e.personId, status: 'completed', rescreenedAt: null, completedAt: { lt: new Date(e.at) } }, data: { rescreenedAt: new Date(e.at) } });
+  sql.run('UPDATE "Screening" SET "nextDueAt" = ?, "territoryId" = ? WHERE "id" = ?', nextDueAt, territory.id, e.screeningId);
+  // Dates are stored as ISO text in UTC: compared as text, in time order.
+  sql.run(
+    'UPDATE "Screening" SET "rescreenedAt" = ? WHERE "personId" = ? AND "status" = \'completed\' AND "rescreenedAt" IS NULL AND "completedAt" < ?',
+    completedAt,
+    e.personId,
+    completedAt,
+  );
   // Doing a new screening after "stop" means they are back: the summary announces the next one.
-  if (ctx.contact.optedOutAt) await ctx.tx.contact.update({ where: { id: ctx.contact.id }, data: { optedOutAt: null } });
+  if (ctx.contact.optedOutAt) sql.run('UPDATE "Contact" SET "optedOutAt" = NULL, "updatedAt" = ? WHERE "id" = ?', new Date(), ctx.contact.id);
   await enqueue(ctx.tx, {
     key: `${key}:summary`,
     channel: ctx.contact.channel,
@@ -232,13 +274,13 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     contactId: ctx.contact.id,
     message: ctx.renderer.summary(lang, {
       results: e.results,
-      firstName: screening.person?.firstName ?? null,
+      firstName: person?.firstName ?? null,
       forSomeoneElse: screening.mode !== 'self',
       territoryName: territoryLabel(deps, territory, lang, false, screening.mode !== 'self'),
       // With someone else's own number, the team calls them; otherwise the one who typed.
-      callsPerson: screening.mode !== 'self' && !!screening.person?.phone,
+      callsPerson: screening.mode !== 'self' && !!person?.phone,
       hasCoordinators: territory.targets.length > 0,
-      canBeCalled: canBeCalled(ctx.contact, screening.person),
+      canBeCalled: canBeCalled(ctx.contact, person),
       ...(territory.phone ? { territoryPhone: territory.phone } : {}),
       moodFlagged: e.moodFlagged,
       nextDate: formatDate(nextDueAt, lang, timeZone),
@@ -263,8 +305,8 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
           screeningId: e.screeningId,
           ...fields,
           priority: flagged.length > 0 ? 'normal' : 'low',
-          callbackPhone: callbackNumber(ctx.contact, screening.person),
-          callbackWhose: screening.person?.phone ? 'person' : ctx.contact.phone ? 'typer' : null,
+          callbackPhone: callbackNumber(ctx.contact, person),
+          callbackWhose: person?.phone ? 'person' : ctx.contact.phone ? 'typer' : null,
           territoryId: territory.id,
           unrouted: territory.unrouted ?? false,
           createdAt: ctx.now,

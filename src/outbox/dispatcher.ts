@@ -179,7 +179,7 @@ export class OutboxDispatcher {
 
   private async deleteTarget(channel: ChannelAdapter, row: OutboxMessage): Promise<void> {
     const { targetId } = JSON.parse(row.payload) as { targetId: number };
-    const target = await this.o.db.read((db) => db.outboxMessage.findUnique({ where: { id: targetId } }));
+    const target = await this.o.db.write((sql) => sql.get<{ address: string; externalId: string | null }>('SELECT "address", "externalId" FROM "OutboxMessage" WHERE "id" = ?', targetId));
     if (!target?.externalId) return; // never sent, or the channel gave no id: nothing to remove
     try {
       const removed = await channel.deleteMessage(target.address, target.externalId);

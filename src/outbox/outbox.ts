@@ -77,24 +77,25 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
 
 /** Queues the removal of the latest message this contact was sent under `ref` (e.g. the three words). */
 export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref: string, notBefore: Date): Promise<boolean> {
-  const target = await tx.outboxMessage.findFirst({
-    where: { contactId, ref, kind: 'send' },
-    orderBy: { id: 'desc' },
-  });
+  const sql = sqlOf(tx);
+  const target = sql.get<{ id: number; channel: string; address: string; audience: string }>(
+    'SELECT "id", "channel", "address", "audience" FROM "OutboxMessage" WHERE "contactId" = ? AND "ref" = ? AND "kind" = \'send\' ORDER BY "id" DESC LIMIT 1',
+    contactId,
+    ref,
+  );
   if (!target) return false;
-  const exists = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
-  if (exists) return false;
-  await tx.outboxMessage.create({
-    data: {
+  return (
+    sql.run(
+      `INSERT INTO "OutboxMessage" ("key", "channel", "address", "audience", "contactId", "kind", "payload", "hasChoices", "priority", "status", "attempts", "nextAttemptAt", "createdAt")
+       VALUES (?, ?, ?, ?, ?, 'delete', ?, 0, 0, 'pending', 0, ?, ?) ON CONFLICT ("key") DO NOTHING`,
       key,
-      kind: 'delete',
-      channel: target.channel,
-      address: target.address,
-      audience: target.audience,
+      target.channel,
+      target.address,
+      target.audience,
       contactId,
-      payload: JSON.stringify({ targetId: target.id }),
-      nextAttemptAt: notBefore,
-    },
-  });
-  return true;
+      JSON.stringify({ targetId: target.id }),
+      notBefore,
+      new Date(),
+    ) === 1
+  );
 }

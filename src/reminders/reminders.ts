@@ -31,21 +31,28 @@ export async function scheduleRescreen(
 ): Promise<Date> {
   const dueAt = addDuration(a.from, a.interval ?? s.rescreenInterval, a.timeZone);
   await cancelReminders(tx, { contactId: a.contactId, kind: 'rescreen' }, 'replaced', a.now);
-  await tx.reminder.create({
-    data: { contactId: a.contactId, personId: a.personId, screeningId: a.screeningId ?? null, kind: 'rescreen', attempt: 1, dueAt },
-  });
+  insertReminder(tx, { contactId: a.contactId, personId: a.personId, screeningId: a.screeningId ?? null, kind: 'rescreen', dueAt });
   return dueAt;
 }
 
 /** An unfinished screening: one nudge after a while, then abandoned after longer without activity. */
 export async function scheduleInactivity(tx: Tx, s: ReminderSettings, a: { contactId: string; screeningId: string; now: Date; timeZone: string }): Promise<void> {
   await cancelReminders(tx, { contactId: a.contactId, kind: { in: ['nudge', 'expire'] } }, 'replaced', a.now);
-  await tx.reminder.createMany({
-    data: [
-      { contactId: a.contactId, screeningId: a.screeningId, kind: 'nudge', dueAt: addDuration(a.now, s.nudgeAfter, a.timeZone) },
-      { contactId: a.contactId, screeningId: a.screeningId, kind: 'expire', dueAt: addDuration(a.now, s.abandonAfter, a.timeZone) },
-    ],
-  });
+  insertReminder(tx, { contactId: a.contactId, screeningId: a.screeningId, kind: 'nudge', dueAt: addDuration(a.now, s.nudgeAfter, a.timeZone) });
+  insertReminder(tx, { contactId: a.contactId, screeningId: a.screeningId, kind: 'expire', dueAt: addDuration(a.now, s.abandonAfter, a.timeZone) });
+}
+
+/** A scheduled reminder row (a statement prepared once: screenings start and end on the message path). */
+function insertReminder(tx: Tx, r: { contactId: string; personId?: string; screeningId: string | null; kind: string; dueAt: Date }): void {
+  sqlOf(tx).run(
+    'INSERT INTO "Reminder" ("contactId", "personId", "screeningId", "kind", "attempt", "dueAt", "status", "createdAt") VALUES (?, ?, ?, ?, 1, ?, \'scheduled\', ?)',
+    r.contactId,
+    r.personId ?? null,
+    r.screeningId,
+    r.kind,
+    r.dueAt,
+    new Date(),
+  );
 }
 
 /** The person wrote during a screening: the nudge (if not sent yet) and the expiry start again from now. */

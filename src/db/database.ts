@@ -36,6 +36,14 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/** A statement that ran: `params` as JSON; `values` too when it was prepared here (no JSON made unless read). */
+export interface QueryEvent {
+  query: string;
+  readonly params: string;
+  values?: readonly unknown[];
+  durationMs?: number;
+}
+
 /** The database's health, for the heartbeat and the operator line. */
 export interface DatabaseHealth {
   ok: boolean;
@@ -50,7 +58,7 @@ export interface DatabaseOptions {
   /** Told when the database becomes unavailable, and when it works again. */
   onHealthChange?: (health: DatabaseHealth) => void;
   /** Every SQL statement run, through Prisma or prepared (tests that check query plans, the benchmark). */
-  onQuery?: (event: { query: string; params: string; durationMs?: number }) => void;
+  onQuery?: (event: QueryEvent) => void;
   clock?: () => Date;
 }
 
@@ -75,13 +83,15 @@ export function unavailableReason(error: unknown): string | undefined {
   return UNAVAILABLE.find(([pattern]) => pattern.test(text))?.[1];
 }
 
-type Adapter = { client: BetterSqlite3.Database };
+type Adapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<unknown> };
 
 /** Prisma's adapter factory, keeping hold of the connection it opens so that it can be closed and reopened. */
 class ConnectionFactory {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   connection: BetterSqlite3.Database | undefined;
+  /** Database.tx has begun a transaction on the connection: Prisma's own join it. */
+  joined = false;
   private readonly inner: PrismaBetterSQLite3;
 
   constructor(
@@ -96,6 +106,23 @@ class ConnectionFactory {
   async connect() {
     const adapter = await this.inner.connect();
     const connection = (adapter as unknown as Adapter).client;
+    // A Prisma write of several statements (nested records) opens a transaction of its own: inside
+    // Database.tx it joins the one under way (committed or rolled back by Database.tx), as it did in
+    // Prisma's interactive transactions.
+    const own = adapter as unknown as Adapter;
+    const startTransaction = own.startTransaction.bind(adapter);
+    own.startTransaction = (isolationLevel?: string) => {
+      if (!this.joined) return startTransaction(isolationLevel);
+      return Promise.resolve({
+        provider: adapter.provider,
+        adapterName: adapter.adapterName,
+        options: { usePhantomQuery: true },
+        queryRaw: adapter.queryRaw.bind(adapter),
+        executeRaw: adapter.executeRaw.bind(adapter),
+        commit: () => Promise.resolve(),
+        rollback: () => Promise.resolve(),
+      });
+    };
     connection.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
@@ -158,25 +185,38 @@ export class Database {
     return this.client;
   }
 
-  /** Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it. */
+  /**
+   * Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it.
+   * The transaction is SQLite's own on the one connection (not Prisma's interactive transactions,
+   * which cost more than the statements of a message): Prisma queries through `tx` and prepared
+   * statements through `sqlOf(tx)` both run inside it, and nothing else runs meanwhile (the lock).
+   */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.guarded(
-      () =>
-        this.client.$transaction(
-          async (tx) => {
-            // Prepared statements on the same connection join this transaction (see sqlOf).
-            inTransaction.set(tx, this.prepared!);
-            try {
-              return await fn(tx);
-            } finally {
-              inTransaction.delete(tx);
-            }
-          },
-          { timeout: 15_000, maxWait: 15_000 },
-        ),
-      true,
-      true,
-    );
+    return this.guarded(async () => {
+      const statements = await this.statements();
+      const { connection } = statements;
+      const tx: Tx = this.client;
+      statements.run('BEGIN');
+      this.factory.joined = true;
+      inTransaction.set(tx, statements);
+      try {
+        const result = await fn(tx);
+        statements.run('COMMIT');
+        return result;
+      } catch (error) {
+        // A failed COMMIT may have ended the transaction already; a ROLLBACK that fails too leaves the
+        // connection to rollBackLeftovers or the reconnection.
+        try {
+          if (connection.open && connection.inTransaction) statements.run('ROLLBACK');
+        } catch {
+          /* the original error says more */
+        }
+        throw error;
+      } finally {
+        this.factory.joined = false;
+        inTransaction.delete(tx);
+      }
+    }, true);
   }
 
   /** A read works while another program holds the write lock: its success says nothing of the database's health. */
@@ -305,7 +345,7 @@ export class Statements {
 
   constructor(
     readonly connection: BetterSqlite3.Database,
-    private readonly observe?: (event: { query: string; params: string; durationMs?: number }) => void,
+    private readonly observe?: (event: QueryEvent) => void,
   ) {}
 
   get<T>(sql: string, ...params: unknown[]): T | undefined {
@@ -326,7 +366,14 @@ export class Statements {
     if (!this.observe) return run(this.prepare(sql), values);
     const start = performance.now();
     const result = run(this.prepare(sql), values);
-    this.observe({ query: sql, params: JSON.stringify(values), durationMs: performance.now() - start });
+    this.observe({
+      query: sql,
+      values,
+      get params() {
+        return JSON.stringify(values);
+      },
+      durationMs: performance.now() - start,
+    });
     return result;
   }
 

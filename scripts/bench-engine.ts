@@ -40,10 +40,10 @@ const pristine = path.join(dir, 'pristine.db');
 copyFileSync(sqliteFilePath(url), pristine);
 
 // Every statement Prisma runs, in order, with its parameters (for the count and the floor).
-const statements: { sql: string; params: string }[] = [];
+const statements: { sql: string; params: string | readonly unknown[] }[] = [];
 let capturing = false;
 const config = loadConfig({ DATABASE_URL: url, QUIET_HOURS: 'off', CALLBACK_PHONE: 'never', TELEGRAM_PER_CHAT_GAP_MS: '0' });
-const db = await Database.open(config.DATABASE_URL, { onQuery: (e) => capturing && statements.push({ sql: e.query, params: e.params }) });
+const db = await Database.open(config.DATABASE_URL, { onQuery: (e) => capturing && statements.push({ sql: e.query, params: e.values ?? e.params }) });
 
 let rssPeak = 0;
 /** Replies delivered: the first one to an address after it wrote wakes its sender. */
@@ -114,9 +114,9 @@ raw.pragma('journal_mode = WAL');
 raw.pragma('synchronous = NORMAL');
 raw.pragma('foreign_keys = OFF');
 const prepared = new Map<string, BetterSqlite3.Statement>();
-const bind = (params: string): unknown[] => {
+const bind = (params: string | readonly unknown[]): unknown[] => {
   try {
-    return (JSON.parse(params) as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v === null || typeof v !== 'object' ? v : JSON.stringify(v)));
+    return (typeof params === 'string' ? (JSON.parse(params) as unknown[]) : params).map((v) => (typeof v === 'boolean' ? Number(v) : v === null || typeof v !== 'object' ? v : JSON.stringify(v)));
   } catch {
     return [];
   }

@@ -87,6 +87,16 @@ export class Engine {
     const key = contactKey(message.channel, message.address);
     // Recorded in the order they arrived, per contact, even when the database makes them wait.
     const next = await this.recording.run(key, async (): Promise<{ result: HandleResult } | { handling: Promise<HandleResult> }> => {
+      // Nothing of this contact's under way: recorded and handled in one transaction (one commit, not
+      // two). If that fails for any reason, nothing of it was written: recorded first, as below.
+      if (!this.queue.busy(key)) {
+        const handled = await this.queue.run(key, () => this.process(message)).catch(() => undefined);
+        if (handled !== undefined) {
+          receipt?.recorded();
+          this.d.onCommitted();
+          return { result: handled };
+        }
+      }
       let recorded: 'new' | 'waiting' | 'handled';
       try {
         recorded = await this.persistently(() => this.record(message));

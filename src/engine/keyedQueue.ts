@@ -13,6 +13,11 @@ export class KeyedQueue {
     return result;
   }
 
+  /** Whether a task of this key is running or waiting. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** Resolves when every task queued so far has settled. */
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all(this.tails.values());

@@ -121,7 +121,7 @@ const bind = (params: string | readonly unknown[]): unknown[] => {
     return [];
   }
 };
-const work = statements.filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA)/i.test(s.sql));
+const work = statements.filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|--)/i.test(s.sql));
 const perMessage = Math.max(1, Math.round(work.length / latencies.length));
 let replayErrors = 0;
 const replayStart = performance.now();

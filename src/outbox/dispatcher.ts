@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ChannelUnavailableError, PermanentDeliveryError, RetryAfterError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
-import type { Database } from '../db/database.js';
+import type { Database, Statements } from '../db/database.js';
 import type { OutboxMessage } from '../generated/prisma/client.js';
 import type { Pacer } from './pacer.js';
 
@@ -60,6 +60,9 @@ export class OutboxDispatcher {
   private again = false;
   /** The last pass left rows that only the pace held back. */
   private heldByPace = false;
+  /** Writes after sends, waiting to be committed together (see settleWith). */
+  private settling: Array<(sql: Statements) => void> = [];
+  private settled: Promise<void> | undefined;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -126,35 +129,47 @@ export class OutboxDispatcher {
       // Per channel, so that one at its cap never holds back another; per address, only its oldest
       // unsettled row (order kept); replies to people chatting first, then reminders, oldest first.
       // A channel whose reminders are done for the day (its cap): only its replies are looked at.
-      return channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, this.o.pacer?.capped(channel, now) ? 0 : 1, BATCH).map(outboxRow));
+      const heads = channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, this.o.pacer?.capped(channel, now) ? 0 : 1, BATCH).map(outboxRow));
+      // Within each channel's pace (checked again when each send starts).
+      const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
+      const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
+      this.heldByPace = due.length < sorted.length;
+      // Claimed in the same transaction: one commit for the whole pass.
+      return due.filter(
+        (row) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id) === 1,
+      );
     });
-    // Within each channel's pace (checked again when each send starts).
-    const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
-    const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
-    this.heldByPace = due.length < sorted.length;
     let settled = 0;
     await Promise.all(
-      due.map(async (row) => {
+      heads.map(async (row) => {
         if (await this.deliver(row)) settled++;
       }),
     );
     return settled;
   }
 
-  private async claim(row: OutboxMessage): Promise<boolean> {
-    const now = this.o.clock();
-    const claimed = await this.o.db.write((sql) =>
-      sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id),
-    );
-    return claimed === 1;
+  /**
+   * A write after a send, joined with the others that end at the same time (one commit for them all):
+   * a crash before it is written means the row is sent again, flagged as possibly sent already.
+   */
+  private settleWith(write: (sql: Statements) => void): Promise<void> {
+    this.settling.push(write);
+    this.settled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const writes = this.settling;
+      this.settling = [];
+      this.settled = undefined;
+      return this.o.db.write((sql) => {
+        for (const w of writes) w(sql);
+      });
+    });
+    return this.settled;
   }
 
-  /** Returns true when the row reached a final state (sent, failed, dropped). */
+  /** Returns true when the row (claimed) reached a final state (sent, failed, dropped). */
   private async deliver(row: OutboxMessage): Promise<boolean> {
-    if (!(await this.claim(row))) return false;
     // The pace is taken when the send starts, by the clock of that moment: never above the rate in any second.
     if (this.o.pacer && !this.o.pacer.take(row, this.o.clock())) {
-      await this.o.db.write((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ?`, row.id));
+      await this.settleWith((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ?`, row.id));
       return false;
     }
     const attempts = row.attempts + 1;
@@ -168,9 +183,8 @@ export class OutboxDispatcher {
         const result = await channel.send(row.address, JSON.parse(row.payload) as OutgoingMessage, row.audience as 'contact' | 'coordinators', row.interrupted ? { mayRepeat: true } : undefined);
         externalId = result.externalId ?? null;
       }
-      await this.o.db.write((sql) =>
-        sql.run(`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ?, "externalId" = ?, "lastError" = NULL WHERE "id" = ?`, this.o.clock(), externalId, row.id),
-      );
+      const sentAt = this.o.clock();
+      await this.settleWith((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ?, "externalId" = ?, "lastError" = NULL WHERE "id" = ?`, sentAt, externalId, row.id));
       return true;
     } catch (error) {
       return this.settleFailure(row, attempts, error);

@@ -45,7 +45,8 @@ describe('query plans', () => {
     const scans: string[] = [];
     let checked = 0;
     for (const [sql, params] of statements) {
-      if (/^\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)/i.test(sql)) continue;
+      // Prisma logs a write of several statements that joined the transaction under way as a comment.
+      if (/^\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE|--)/i.test(sql)) continue;
       let values: unknown[] = [];
       try {
         values = (JSON.parse(params) as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v));

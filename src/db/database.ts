@@ -8,6 +8,8 @@ import { Mutex } from 'async-mutex';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
+import { Checkpointer } from './checkpointer.js';
+import { sqliteFilePath } from './url.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -60,7 +62,13 @@ export interface DatabaseOptions {
   /** Every SQL statement run, through Prisma or prepared (tests that check query plans, the benchmark). */
   onQuery?: (event: QueryEvent) => void;
   clock?: () => Date;
+  /** WAL checkpoints on a thread of their own once the bot writes steadily (default true; see Checkpointer). */
+  checkpointThread?: boolean;
 }
+
+/** Commits before the checkpoint thread starts: a bot that barely writes never needs it. */
+const CHECKPOINT_THREAD_AFTER = 100;
+const CHECKPOINT_EVERY_MS = 100;
 
 const UNAVAILABLE: [RegExp, string][] = [
   [/SQLITE_FULL|database or disk is full|no space left/i, 'disk full'],
@@ -98,6 +106,8 @@ class ConnectionFactory {
     url: string,
     private readonly busyTimeoutMs: number,
     private analyze: boolean,
+    /** Whether the checkpoint thread does the checkpoints (this connection's own are off then). */
+    private readonly checkpointsElsewhere: () => boolean,
   ) {
     this.inner = new PrismaBetterSQLite3({ url, timeout: busyTimeoutMs });
     this.adapterName = this.inner.adapterName;
@@ -127,6 +137,7 @@ class ConnectionFactory {
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('synchronous = NORMAL');
+    connection.pragma(`wal_autocheckpoint = ${this.checkpointsElsewhere() ? 0 : 1000}`);
     // Deleted rows are overwritten, so that erased answers do not linger in free pages.
     connection.pragma('secure_delete = ON');
     // The planner's statistics, refreshed where they are missing or stale (cheap on a big database:
@@ -165,6 +176,10 @@ export class Database {
   private factory: ConnectionFactory;
   private health: DatabaseHealth;
   private prepared: Statements | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private checkpointsElsewhere = false;
+  private commits = 0;
+  private closing = false;
 
   private constructor(
     private readonly url: string,
@@ -241,8 +256,31 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.lock.waitForUnlock();
+    await this.checkpointer?.stop();
     await this.client.$disconnect();
+  }
+
+  /** A commit that wrote: the checkpoint thread is told, or started once the bot writes steadily. */
+  private committed(): void {
+    if (this.checkpointer) return this.checkpointer.wrote();
+    if (++this.commits < CHECKPOINT_THREAD_AFTER || this.options.checkpointThread === false || this.closing) return;
+    const useConnection = (elsewhere: boolean) => {
+      this.checkpointsElsewhere = elsewhere;
+      try {
+        this.factory.connection?.pragma(`wal_autocheckpoint = ${elsewhere ? 0 : 1000}`);
+      } catch {
+        /* a closed connection: the next one reads checkpointsElsewhere */
+      }
+    };
+    this.checkpointer = new Checkpointer({
+      file: sqliteFilePath(this.url),
+      busyTimeoutMs: this.options.busyTimeoutMs ?? 2000,
+      intervalMs: CHECKPOINT_EVERY_MS,
+      onReady: () => useConnection(true),
+      onFailure: () => useConnection(false),
+    });
   }
 
   /** SQLite's count of rows changed on this connection since it opened. */
@@ -263,7 +301,7 @@ export class Database {
   }
 
   private connect(): [PrismaClient, ConnectionFactory] {
-    const factory = new ConnectionFactory(this.url, this.options.busyTimeoutMs ?? 2000, !this.factory);
+    const factory = new ConnectionFactory(this.url, this.options.busyTimeoutMs ?? 2000, !this.factory, () => this.checkpointsElsewhere);
     const onQuery = this.options.onQuery;
     if (!onQuery) return [new PrismaClient({ adapter: factory }), factory];
     const client = new PrismaClient({ adapter: factory, log: [{ emit: 'event', level: 'query' }] });
@@ -278,7 +316,10 @@ export class Database {
         // On a full disk a write that changes nothing still commits: only one that wrote proves the database works.
         const before = proves && !this.health.ok ? this.changes() : undefined;
         const result = await work();
-        if (proves && (this.health.ok || this.changes() !== before)) this.setHealth(undefined);
+        if (proves && (this.health.ok || this.changes() !== before)) {
+          this.setHealth(undefined);
+          this.committed();
+        }
         return result;
       } catch (error) {
         const reason = unavailableReason(error);

@@ -68,6 +68,9 @@ export class StoppingError extends Error {
   }
 }
 
+/** How often at most the nudge and the expiry of one contact move while they chat. */
+const PUSH_EVERY_MS = 60_000;
+
 /** States in which a screening is under way (the nudge and the expiry apply). */
 const IN_SCREENING = new Set(['asking', 'paused', 'distress', 'choosingLanguage', 'confirmingErase']);
 
@@ -75,6 +78,8 @@ export class Engine {
   private readonly queue = new KeyedQueue();
   private readonly recording = new KeyedQueue();
   private readonly stopping = new AbortController();
+  /** When each contact's nudge and expiry were last moved (committed), by the app's clock. */
+  private readonly pushedAt = new Map<string, number>();
 
   constructor(private readonly d: EngineDeps) {}
 
@@ -196,7 +201,8 @@ export class Engine {
 
   private async process(message: InboundMessage): Promise<HandleResult> {
     const d = this.d;
-    return d.db.tx(async (tx) => {
+    let pushed: { contactId: string; at: number } | undefined;
+    const result = await d.db.tx(async (tx): Promise<HandleResult> => {
       const sql = sqlOf(tx);
       if (inboundHandled(sql, message.channel, message.externalId)) return 'duplicate';
       const contact = upsertContact(sql, {
@@ -261,9 +267,27 @@ export class Engine {
       // They answered: the one retry of a reminder is not needed any more.
       await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
       const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0, stored);
-      if (IN_SCREENING.has(state)) await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
+      if (IN_SCREENING.has(state) && this.pushDue(contact.id, d.clock())) {
+        await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
+        pushed = { contactId: contact.id, at: d.clock().getTime() };
+      }
       return 'processed';
     });
+    // Known only once committed: a push rolled back does not count.
+    if (pushed) this.pushedAt.set(pushed.contactId, pushed.at);
+    return result;
+  }
+
+  /**
+   * The nudge and the expiry move at most once a minute: a person answering question after question
+   * does not rewrite them at every message (they come a day and a week after the last activity, to
+   * the minute).
+   */
+  private pushDue(contactId: string, now: Date): boolean {
+    const last = this.pushedAt.get(contactId);
+    if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < PUSH_EVERY_MS) return false;
+    if (this.pushedAt.size > 10_000) this.pushedAt.clear();
+    return true;
   }
 
   /**

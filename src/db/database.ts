@@ -250,6 +250,11 @@ export class Database {
     }, true);
   }
 
+  /** Who checkpoints the WAL now: the checkpoint thread, or the bot's connection as it commits. */
+  checkpoints(): 'thread' | 'connection' {
+    return this.checkpointsElsewhere ? 'thread' : 'connection';
+  }
+
   /** Whether the last use of the database worked, and since when. */
   status(): DatabaseHealth {
     return { ...this.health };

@@ -66,6 +66,16 @@ export interface DatabaseOptions {
   checkpointThread?: boolean;
 }
 
+/** Group commit: at most this many transactions in one, and none joins after this long. */
+const GROUP_MAX = 32;
+const GROUP_MAX_MS = 5;
+
+interface Waiting {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Commits before the checkpoint thread starts: a bot that barely writes never needs it. */
 const CHECKPOINT_THREAD_AFTER = 100;
 const CHECKPOINT_EVERY_MS = 100;
@@ -180,6 +190,8 @@ export class Database {
   private checkpointsElsewhere = false;
   private commits = 0;
   private closing = false;
+  /** Transactions waiting to run (see tx). */
+  private waiting: Waiting[] = [];
 
   private constructor(
     private readonly url: string,
@@ -201,37 +213,85 @@ export class Database {
   }
 
   /**
-   * Runs `fn` in one transaction: all of it is committed, or none. Keep network I/O out of it.
+   * Runs `fn` in one transaction: all of it is committed, or none, and the promise settles only once
+   * it is committed. Keep network I/O out of it.
+   *
    * The transaction is SQLite's own on the one connection (not Prisma's interactive transactions,
    * which cost more than the statements of a message): Prisma queries through `tx` and prepared
    * statements through `sqlOf(tx)` both run inside it, and nothing else runs meanwhile (the lock).
+   * Group commit: those waiting while one runs are run next together, each in a savepoint (one that
+   * fails is undone alone), under one COMMIT.
    */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.guarded(async () => {
-      const statements = await this.statements();
-      const { connection } = statements;
-      const tx: Tx = this.client;
-      statements.run('BEGIN');
-      this.factory.joined = true;
-      inTransaction.set(tx, statements);
-      try {
-        const result = await fn(tx);
-        statements.run('COMMIT');
-        return result;
-      } catch (error) {
-        // A failed COMMIT may have ended the transaction already; a ROLLBACK that fails too leaves the
-        // connection to rollBackLeftovers or the reconnection.
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      // The first to wait starts a group; the others join it.
+      if (this.waiting.length === 1) void this.txGroup();
+    });
+  }
+
+  private async txGroup(): Promise<void> {
+    const members: { member: Waiting; outcome?: { value: unknown } | { error: unknown } }[] = [];
+    try {
+      await this.guarded(async () => {
+        if (this.waiting.length === 0) return;
+        const statements = await this.statements();
+        const { connection } = statements;
+        const tx: Tx = this.client;
+        const started = performance.now();
+        statements.run('BEGIN');
+        this.factory.joined = true;
+        inTransaction.set(tx, statements);
         try {
-          if (connection.open && connection.inTransaction) statements.run('ROLLBACK');
-        } catch {
-          /* the original error says more */
+          // Those that come while the group runs join it, within bounds: the first one waits for the commit.
+          while (this.waiting.length > 0 && members.length < GROUP_MAX && (members.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
+            const entry: (typeof members)[number] = { member: this.waiting.shift()! };
+            members.push(entry);
+            // The first one needs no savepoint: undoing it is undoing the transaction.
+            const first = members.length === 1;
+            if (!first) statements.run('SAVEPOINT "member"');
+            try {
+              entry.outcome = { value: await entry.member.fn(tx) };
+              if (!first) statements.run('RELEASE "member"');
+            } catch (error) {
+              // The database itself failed: the whole group is undone (and retried by its callers).
+              if (unavailableReason(error) !== undefined || !connection.inTransaction) throw error;
+              entry.outcome = { error };
+              if (first) {
+                statements.run('ROLLBACK');
+                statements.run('BEGIN');
+              } else {
+                statements.run('ROLLBACK TO "member"');
+                statements.run('RELEASE "member"');
+              }
+            }
+          }
+          statements.run('COMMIT');
+        } catch (error) {
+          // A failed COMMIT may have ended the transaction already; a ROLLBACK that fails too leaves the
+          // connection to rollBackLeftovers or the reconnection.
+          try {
+            if (connection.open && connection.inTransaction) statements.run('ROLLBACK');
+          } catch {
+            /* the original error says more */
+          }
+          throw error;
+        } finally {
+          this.factory.joined = false;
+          inTransaction.delete(tx);
         }
-        throw error;
-      } finally {
-        this.factory.joined = false;
-        inTransaction.delete(tx);
+      }, true);
+      for (const { member, outcome } of members) {
+        if (outcome && 'value' in outcome) member.resolve(outcome.value);
+        else member.reject(outcome?.error);
       }
-    }, true);
+    } catch (groupError) {
+      // Nothing of the group was committed: each is told why (its own error, or the group's).
+      for (const { member, outcome } of members) member.reject(outcome && 'error' in outcome ? outcome.error : groupError);
+    } finally {
+      // Some came while this group ran but did not fit in it: the next group.
+      if (this.waiting.length > 0) void this.txGroup();
+    }
   }
 
   /** A read works while another program holds the write lock: its success says nothing of the database's health. */

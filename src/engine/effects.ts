@@ -93,15 +93,15 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
       case 'answer': {
         // A finished screening is never answered again (the flow guarantees it; this makes sure).
         const sql = sqlOf(ctx.tx);
-        if (!sql.get('SELECT 1 FROM "Screening" WHERE "id" = ? AND "status" <> \'completed\'', effect.screeningId)) break;
         sql.run(
-          'INSERT INTO "Answer" ("screeningId", "item", "rawText", "value", "askedAt", "answeredAt") VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO "Answer" ("screeningId", "item", "rawText", "value", "askedAt", "answeredAt") SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "Screening" WHERE "id" = ? AND "status" <> \'completed\')',
           effect.screeningId,
           effect.item,
           effect.raw ?? null,
           JSON.stringify(effect.value),
           new Date(effect.askedAt),
           new Date(effect.answeredAt),
+          effect.screeningId,
         );
         break;
       }

@@ -68,6 +68,9 @@ export class StoppingError extends Error {
   }
 }
 
+/** Thrown to undo a transaction: the message was handled before. */
+class HandledBefore extends Error {}
+
 /** How often at most the nudge and the expiry of one contact move while they chat. */
 const PUSH_EVERY_MS = 60_000;
 
@@ -202,77 +205,84 @@ export class Engine {
   private async process(message: InboundMessage): Promise<HandleResult> {
     const d = this.d;
     let pushed: { contactId: string; at: number } | undefined;
-    const result = await d.db.tx(async (tx): Promise<HandleResult> => {
-      const sql = sqlOf(tx);
-      if (inboundHandled(sql, message.channel, message.externalId)) return 'duplicate';
-      const contact = upsertContact(sql, {
-        channel: message.channel,
-        address: message.address,
-        language: message.group ? d.coordinatorLanguage : this.language(message.languageHint),
-        // As Prisma's @default(now()) and @updatedAt: the time of the write, not the app's clock.
-        now: new Date(),
-      });
-      // Handled: its text is not kept here any more.
-      markHandled(sql, { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, contactId: contact.id, now: d.clock() });
-      if (message.content.kind === 'choice' && message.content.messageId !== undefined) {
-        if (await isStale(tx, contact.id, message.content.messageId)) {
-          await enqueue(tx, {
-            key: `in:${message.channel}:${message.externalId}:stale`,
-            channel: contact.channel,
-            address: contact.address,
-            audience: 'contact',
-            contactId: contact.id,
-            message: { text: d.locales.text(contact.language, { key: 'common.staleButton' }) },
-            notBefore: d.clock(),
-          });
-          return 'stale';
+    let result: HandleResult;
+    try {
+      result = await d.db.tx(async (tx): Promise<HandleResult> => {
+        const sql = sqlOf(tx);
+        const contact = upsertContact(sql, {
+          channel: message.channel,
+          address: message.address,
+          language: message.group ? d.coordinatorLanguage : this.language(message.languageHint),
+          // As Prisma's @default(now()) and @updatedAt: the time of the write, not the app's clock.
+          now: new Date(),
+        });
+        // Handled: its text is not kept here any more. Handled before (a second delivery): nothing of this is kept.
+        if (!markHandled(sql, { channel: message.channel, externalId: message.externalId, kind: message.content.kind, receivedAt: message.receivedAt, contactId: contact.id, now: d.clock() })) {
+          throw new HandledBefore();
         }
-      }
-      if (message.group) {
-        // A coordinators' group: commands about alerts, never the questionnaire.
-        await d.desk.handle(tx, message, contact.id);
+        if (message.content.kind === 'choice' && message.content.messageId !== undefined) {
+          if (await isStale(tx, contact.id, message.content.messageId)) {
+            await enqueue(tx, {
+              key: `in:${message.channel}:${message.externalId}:stale`,
+              channel: contact.channel,
+              address: contact.address,
+              audience: 'contact',
+              contactId: contact.id,
+              message: { text: d.locales.text(contact.language, { key: 'common.staleButton' }) },
+              notBefore: d.clock(),
+            });
+            return 'stale';
+          }
+        }
+        if (message.group) {
+          // A coordinators' group: commands about alerts, never the questionnaire.
+          await d.desk.handle(tx, message, contact.id);
+          return 'processed';
+        }
+        // A coordinator's own chat with the bot: their commands about the alerts they took.
+        if (await d.desk.handlePrivate(tx, message, contact)) return 'processed';
+        const incoming = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
+        if (incoming !== undefined && (await this.relayed(tx, contact, incoming, `in:${message.channel}:${message.externalId}`))) return 'processed';
+        const persons = knownPersonsOf(sql, contact.id);
+        const askPhone = d.askPhone(message.channel, message.address);
+        const postcode = persons.find((p) => p.postcode)?.postcode;
+        const stored = conversationOf(sql, contact.id);
+        const text = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
+        // A leaflet's link brings a source code ("/start CODE" on Telegram, "… #CODE" on WhatsApp).
+        const source = text !== undefined && !contact.source ? sourceCodeOf(text) : undefined;
+        if (source) await tx.contact.update({ where: { id: contact.id }, data: { source } });
+        const event: InputEvent = {
+          type: 'INPUT',
+          newIds: { screening: d.newId(), person: d.newId() },
+          at: message.receivedAt.toISOString(),
+          persons,
+          ...(text !== undefined ? { text } : {}),
+          ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
+          ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
+          ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
+          ...(askPhone ? { askPhone } : {}),
+          phoneOnFile: !!contact.phone || persons.some((p) => p.phone),
+          teamReachable: d.router.route(postcode).targets.length > 0,
+          engineStartedAt: d.startedAt().toISOString(),
+          askPhoneEnabled: d.callbacksEnabled,
+          numberShown: channelShowsNumber(message.channel, message.address),
+          // No conversation yet and no hint from the channel: the language is recognised or asked.
+          ...(!stored && !message.languageHint && !message.group ? { languageUnknown: true } : {}),
+          ...(contact.helperKind || contact.lastPlace ? { helper: { ...(contact.helperKind ? { kind: contact.helperKind } : {}), ...(contact.lastPlace ? { lastPlace: contact.lastPlace } : {}) } } : {}),
+        };
+        // They answered: the one retry of a reminder is not needed any more.
+        await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
+        const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0, stored);
+        if (IN_SCREENING.has(state) && this.pushDue(contact.id, d.clock())) {
+          await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
+          pushed = { contactId: contact.id, at: d.clock().getTime() };
+        }
         return 'processed';
-      }
-      // A coordinator's own chat with the bot: their commands about the alerts they took.
-      if (await d.desk.handlePrivate(tx, message, contact)) return 'processed';
-      const incoming = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
-      if (incoming !== undefined && (await this.relayed(tx, contact, incoming, `in:${message.channel}:${message.externalId}`))) return 'processed';
-      const persons = knownPersonsOf(sql, contact.id);
-      const askPhone = d.askPhone(message.channel, message.address);
-      const postcode = persons.find((p) => p.postcode)?.postcode;
-      const stored = conversationOf(sql, contact.id);
-      const text = message.content.kind === 'text' ? wellFormed(message.content.text) : undefined;
-      // A leaflet's link brings a source code ("/start CODE" on Telegram, "… #CODE" on WhatsApp).
-      const source = text !== undefined && !contact.source ? sourceCodeOf(text) : undefined;
-      if (source) await tx.contact.update({ where: { id: contact.id }, data: { source } });
-      const event: InputEvent = {
-        type: 'INPUT',
-        newIds: { screening: d.newId(), person: d.newId() },
-        at: message.receivedAt.toISOString(),
-        persons,
-        ...(text !== undefined ? { text } : {}),
-        ...(message.content.kind === 'choice' ? { choice: message.content.choiceId } : {}),
-        ...(message.content.kind === 'media' ? { media: message.content.mediaType } : {}),
-        ...(message.content.kind === 'contact' ? { phone: message.content.phone } : {}),
-        ...(askPhone ? { askPhone } : {}),
-        phoneOnFile: !!contact.phone || persons.some((p) => p.phone),
-        teamReachable: d.router.route(postcode).targets.length > 0,
-        engineStartedAt: d.startedAt().toISOString(),
-        askPhoneEnabled: d.callbacksEnabled,
-        numberShown: channelShowsNumber(message.channel, message.address),
-        // No conversation yet and no hint from the channel: the language is recognised or asked.
-        ...(!stored && !message.languageHint && !message.group ? { languageUnknown: true } : {}),
-        ...(contact.helperKind || contact.lastPlace ? { helper: { ...(contact.helperKind ? { kind: contact.helperKind } : {}), ...(contact.lastPlace ? { lastPlace: contact.lastPlace } : {}) } } : {}),
-      };
-      // They answered: the one retry of a reminder is not needed any more.
-      await cancelReminders(tx, { contactId: contact.id, kind: 'rescreen', attempt: 2 }, 'answered', d.clock());
-      const state = await this.turn(tx, contact, event, `in:${message.channel}:${message.externalId}`, 0, stored);
-      if (IN_SCREENING.has(state) && this.pushDue(contact.id, d.clock())) {
-        await pushInactivity(tx, d.reminders, contact.id, d.clock(), d.defaultTimeZone);
-        pushed = { contactId: contact.id, at: d.clock().getTime() };
-      }
-      return 'processed';
-    });
+      });
+    } catch (error) {
+      if (error instanceof HandledBefore) return 'duplicate';
+      throw error;
+    }
     // Known only once committed: a push rolled back does not count.
     if (pushed) this.pushedAt.set(pushed.contactId, pushed.at);
     return result;

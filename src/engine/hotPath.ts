@@ -44,18 +44,24 @@ export function upsertContact(sql: Statements, a: { channel: string; address: st
   return contactOf(row!);
 }
 
-/** The message is handled: tied to its contact, its text dropped. */
-export function markHandled(sql: Statements, m: { channel: string; externalId: string; kind: string; receivedAt: Date; contactId: string; now: Date }): void {
-  sql.run(
-    `INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "contactId", "processedAt", "payload") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-     ON CONFLICT ("channel", "externalId") DO UPDATE SET "contactId" = excluded."contactId", "processedAt" = excluded."processedAt", "payload" = NULL`,
+/**
+ * The message is handled: tied to its contact, its text dropped. False when it was handled before
+ * (nothing written then): one statement decides, no lookup first.
+ */
+export function markHandled(sql: Statements, m: { channel: string; externalId: string; kind: string; receivedAt: Date; contactId: string; now: Date }): boolean {
+  return (
+    sql.run(
+      `INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "contactId", "processedAt", "payload") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+     ON CONFLICT ("channel", "externalId") DO UPDATE SET "contactId" = excluded."contactId", "processedAt" = excluded."processedAt", "payload" = NULL
+     WHERE "InboundMessage"."processedAt" IS NULL`,
     m.channel,
     m.externalId,
     m.kind,
     m.receivedAt,
     m.now,
-    m.contactId,
-    m.now,
+      m.contactId,
+      m.now,
+    ) === 1
   );
 }
 

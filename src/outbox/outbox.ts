@@ -48,16 +48,16 @@ export function splitText(text: string, limit: number): string[] {
 export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
   // On every message's path: statements prepared once, in the caller's transaction.
   const sql = sqlOf(tx);
-  if (sql.get('SELECT 1 FROM "OutboxMessage" WHERE "key" = ?', m.key)) return false;
   // Too long for one message: several rows, in order; the choices go with the last, the ref with the first.
   const limit = TEXT_LIMITS[m.channel];
   const texts = limit && !m.message.document ? splitText(m.message.text, limit) : [m.message.text];
   for (const [i, text] of texts.entries()) {
     const last = i === texts.length - 1;
     const message: OutgoingMessage = last ? { ...m.message, text } : { text };
-    sql.run(
+    // The key decides: queued before (the same turn handled again), nothing is added.
+    const added = sql.run(
       `INSERT INTO "OutboxMessage" ("key", "channel", "address", "audience", "contactId", "aboutContactId", "kind", "payload", "ref", "hasChoices", "priority", "status", "attempts", "nextAttemptAt", "createdAt")
-       VALUES (?, ?, ?, ?, ?, ?, 'send', ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, 'send', ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT ("key") DO NOTHING`,
       i === 0 ? m.key : `${m.key}:part${i + 1}`,
       m.channel,
       m.address,
@@ -71,6 +71,7 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
       m.notBefore,
       new Date(),
     );
+    if (i === 0 && added === 0) return false;
   }
   return true;
 }

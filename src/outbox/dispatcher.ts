@@ -30,6 +30,12 @@ const NEXT_PER_ADDRESS = `SELECT o.* FROM "OutboxMessage" o
     AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p WHERE p."channel" = o."channel" AND p."address" = o."address" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
   ORDER BY o."priority", o."id" LIMIT ?`;
 
+/** The rows queued after an address's oldest one, in order: sent in the same pass, one after the other. */
+const FOLLOWING = `SELECT * FROM "OutboxMessage" WHERE "channel" = ? AND "address" = ? AND "status" IN ('pending', 'sending') AND "id" > ? ORDER BY "id" LIMIT ?`;
+
+/** At most this many rows of one address in one pass (a reply, its summary, a deletion…). */
+const CHAIN = 4;
+
 type Row = Record<string, unknown>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(String(v)));
 
@@ -44,6 +50,8 @@ function outboxRow(row: Row): OutboxMessage {
     createdAt: date(row.createdAt)!,
   };
 }
+/** A claimed row not sent after all (the pace): pending again, the attempt not counted. */
+const RELEASE = `UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ? AND "status" = 'sending'`;
 const UNAVAILABLE_RETRY_MS = 5_000;
 const PACE_RETRY_MS = 40;
 
@@ -85,7 +93,7 @@ export class OutboxDispatcher {
       return;
     }
     if (this.timer) clearTimeout(this.timer);
-    this.draining = this.drain()
+    this.draining = this.drainAll()
       .catch((err: unknown) => {
         this.o.logger.error({ err }, 'outbox drain failed');
         return 0;
@@ -103,8 +111,26 @@ export class OutboxDispatcher {
       });
   }
 
-  /** Sends every row due now; returns how many rows were settled. Also usable without start(). */
+  /**
+   * Sends every row due now; returns how many rows were settled. Also usable without start(). One
+   * drain at a time: one under way (started by a commit) is waited for first.
+   */
   async drain(): Promise<number> {
+    while (this.draining) await this.draining;
+    const run = this.drainAll();
+    this.draining = run.catch(() => 0);
+    try {
+      return await run;
+    } finally {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    }
+  }
+
+  private async drainAll(): Promise<number> {
     let total = 0;
     for (;;) {
       const settled = await this.drainOnce();
@@ -134,15 +160,34 @@ export class OutboxDispatcher {
       const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
       const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
       this.heldByPace = due.length < sorted.length;
-      // Claimed in the same transaction: one commit for the whole pass.
-      return due.filter(
-        (row) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id) === 1,
-      );
+      const claim = (row: OutboxMessage) =>
+        sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id) === 1;
+      // Claimed in the same transaction: one commit for the whole pass. With each address's oldest
+      // row, the ones queued right after it that are due too (in order, stopping at the first that is not).
+      return due.flatMap((head) => {
+        if (!claim(head)) return [];
+        const chain = [head];
+        const capped = this.o.pacer?.capped(head.channel, now) ?? false;
+        for (const next of sql.all<Row>(FOLLOWING, head.channel, head.address, head.id, CHAIN - 1).map(outboxRow)) {
+          if (next.status !== 'pending' || next.nextAttemptAt > now || (capped && next.priority > 0) || !claim(next)) break;
+          chain.push(next);
+        }
+        return [chain];
+      });
     });
     let settled = 0;
     await Promise.all(
-      heads.map(async (row) => {
-        if (await this.deliver(row)) settled++;
+      heads.map(async (chain) => {
+        for (const [i, row] of chain.entries()) {
+          const outcome = await this.deliver(row);
+          if (outcome !== 'later') settled++;
+          if (outcome === 'sent') continue;
+          // Not sent (tried again later, held by the pace, refused for good): the rows after it wait
+          // their turn (dropped already when the contact blocked the bot).
+          const rest = chain.slice(i + 1).map((r) => r.id);
+          if (rest.length > 0) await this.settleWith((sql) => rest.forEach((id) => sql.run(RELEASE, id)));
+          break;
+        }
       }),
     );
     return settled;
@@ -165,12 +210,12 @@ export class OutboxDispatcher {
     return this.settled;
   }
 
-  /** Returns true when the row (claimed) reached a final state (sent, failed, dropped). */
-  private async deliver(row: OutboxMessage): Promise<boolean> {
+  /** Sends a claimed row: 'sent', 'settled' (failed or dropped for good), or 'later' (pending again). */
+  private async deliver(row: OutboxMessage): Promise<'sent' | 'settled' | 'later'> {
     // The pace is taken when the send starts, by the clock of that moment: never above the rate in any second.
     if (this.o.pacer && !this.o.pacer.take(row, this.o.clock())) {
-      await this.settleWith((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ?`, row.id));
-      return false;
+      await this.settleWith((sql) => sql.run(RELEASE, row.id));
+      return 'later';
     }
     const attempts = row.attempts + 1;
     const channel = this.o.channels.get(row.channel);
@@ -185,9 +230,9 @@ export class OutboxDispatcher {
       }
       const sentAt = this.o.clock();
       await this.settleWith((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ?, "externalId" = ?, "lastError" = NULL WHERE "id" = ?`, sentAt, externalId, row.id));
-      return true;
+      return 'sent';
     } catch (error) {
-      return this.settleFailure(row, attempts, error);
+      return (await this.settleFailure(row, attempts, error)) ? 'settled' : 'later';
     }
   }
 
@@ -222,8 +267,9 @@ export class OutboxDispatcher {
         await tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'dropped', lastError: message } });
         if (row.contactId && error.reason !== 'invalid') {
           await tx.contact.update({ where: { id: row.contactId }, data: { blockedAt: now, blockReason: error.reason } });
+          // Pending, or claimed after this one in the same pass.
           await tx.outboxMessage.updateMany({
-            where: { contactId: row.contactId, audience: 'contact', status: 'pending' },
+            where: { contactId: row.contactId, audience: 'contact', status: { in: ['pending', 'sending'] }, id: { not: row.id } },
             data: { status: 'dropped', lastError: `contact ${error.reason}` },
           });
           // Nobody to remind any more: recorded with the reason.

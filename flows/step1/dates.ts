@@ -18,15 +18,21 @@ export interface CalendarDate {
   weekday: number;
 }
 
+/** Making a formatter costs far more than using one: one per time zone. */
+const calendarFormats = new Map<string, Intl.DateTimeFormat>();
+
+function calendarFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = calendarFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short' });
+    calendarFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** The calendar date at `instant` in `timeZone` (IANA name). */
 export function calendarDate(instant: Date, timeZone: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    weekday: 'short',
-  }).formatToParts(instant);
+  const parts = calendarFormat(timeZone).formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { day: Number(get('day')), month: Number(get('month')), year: Number(get('year')), weekday };

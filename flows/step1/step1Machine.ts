@@ -70,10 +70,18 @@ export function createStep1Machine(deps: FlowDeps) {
     const parsed = ctx.step === 'personConsent' ? parse(ctx, ev, deps) : undefined;
     return !!parsed?.ok && parsed.value.step === 'personConsent' && !parsed.value.agree;
   };
+  // Read at every message, against every language's greetings: each text read once.
+  const greetings = new Map<string, boolean>();
   const isGreeting = (ev: FlowEvent) => {
     if (ev.type !== 'INPUT' || ev.text === undefined) return false;
     const t = normalize(ev.text);
-    return deps.readers.compiled.some((c) => c.greetings.some((g) => g.slots.length > 0 && findWhole(t, g, c)));
+    let found = greetings.get(t);
+    if (found === undefined) {
+      found = deps.readers.compiled.some((c) => c.greetings.some((g) => g.slots.length > 0 && findWhole(t, g, c)));
+      if (greetings.size > 5_000) greetings.clear();
+      greetings.set(t, found);
+    }
+    return found;
   };
   const restart = (ctx: Step1Context, ev: InputEvent): Outcome => {
     const out = begin(ctx, ev, { key: 'flow.restarted' });

@@ -14,6 +14,22 @@ export interface Danger {
 
 export function readDanger(text: string | undefined, readers: Readers): Danger | undefined {
   if (text === undefined) return undefined;
+  // Read at every message, sometimes twice: each text read once (the result depends on nothing else).
+  let read = dangerRead.get(readers);
+  if (!read) dangerRead.set(readers, (read = new Map()));
+  let danger: Danger | undefined;
+  if (read.has(text)) danger = read.get(text);
+  else {
+    danger = readDangerOnce(text, readers);
+    if (read.size > 5_000) read.clear();
+    read.set(text, danger);
+  }
+  return danger && { ...danger };
+}
+
+const dangerRead = new WeakMap<Readers, Map<string, Danger | undefined>>();
+
+function readDangerOnce(text: string, readers: Readers): Danger | undefined {
   const tokens = words(normalize(text));
   if (tokens.length === 0) return undefined;
   // Every language's phrases and idioms together: a French phrase in an English idiom is still an idiom.

@@ -103,6 +103,46 @@ describe('engine: nothing lost, nothing twice', () => {
     expect(await h.db.read((db) => db.inboundMessage.count())).toBe(2);
   });
 
+  it('a message whose handling fails is recorded, answered with an apology, and leaves nothing half-written', async () => {
+    const h = await harness();
+    await h.say('bonjour', 'user-1');
+    await h.say('oui', 'user-1');
+    // A fault while writing the turn (here: the wording of the reply), after the answer was read; it
+    // happens again when the message, recorded, is handled a second time.
+    const renderer = (h.app.engine as unknown as { d: { renderer: { reply: (...a: unknown[]) => unknown } } }).d.renderer;
+    const reply = renderer.reply.bind(renderer);
+    let failures = 2;
+    renderer.reply = (...a: unknown[]) => {
+      if (failures-- > 0) throw new Error('a bug');
+      return reply(...a);
+    };
+    const answered = await h.say('1', 'user-1', 'fails-once');
+    expect(answered.join('\n')).toContain('petit problème');
+    const row = await h.db.read((db) => db.inboundMessage.findFirst({ where: { externalId: 'fails-once' } }));
+    expect(row).toMatchObject({ payload: null });
+    expect(row?.processedAt).not.toBeNull();
+    // Nothing of the failed turn was kept: the same answer given again is read as the first time.
+    const again = await h.say('1', 'user-1');
+    expect(again.join('\n')).not.toContain('petit problème');
+    expect(again.join('\n')).toContain('Quel est votre prénom');
+  });
+
+  it('a fault that does not come back: the message, handled again once recorded, is answered normally', async () => {
+    const h = await harness();
+    await h.say('bonjour', 'user-1');
+    await h.say('oui', 'user-1');
+    const renderer = (h.app.engine as unknown as { d: { renderer: { reply: (...a: unknown[]) => unknown } } }).d.renderer;
+    const reply = renderer.reply.bind(renderer);
+    let failures = 1;
+    renderer.reply = (...a: unknown[]) => {
+      if (failures-- > 0) throw new Error('a passing fault');
+      return reply(...a);
+    };
+    const answered = await h.say('1', 'user-1');
+    expect(answered.join('\n')).toContain('Quel est votre prénom');
+    expect(answered.join('\n')).not.toContain('petit problème');
+  });
+
   it('concurrent messages of one contact are handled one after the other', async () => {
     const h = await harness();
     await h.say('bonjour');

@@ -11,8 +11,8 @@ import { RecordingChannel } from '../helpers/recordingChannel.js';
 let db: Database;
 afterEach(async () => db?.close());
 
-async function setup(maxAttempts = 3, pacer?: Pacer, channelName = 'test') {
-  db = await Database.open(freshDbUrl());
+async function setup(maxAttempts = 3, pacer?: Pacer, channelName = 'test', onQuery?: (query: string) => void) {
+  db = await Database.open(freshDbUrl(), onQuery ? { onQuery: (e) => onQuery(e.query) } : {});
   const channel = new RecordingChannel(channelName);
   let now = new Date('2026-11-22T10:00:00Z');
   const dispatcher = new OutboxDispatcher({
@@ -46,6 +46,34 @@ describe('outbox dispatcher', () => {
     expect(channel.to('a').map((s) => s.message.text)).toEqual(['one', 'two']);
     expect(channel.to('b')).toHaveLength(1);
     expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('the rows queued for one address go out in one pass, in order: a reply, its summary, the next question', async () => {
+    let passes = 0;
+    const { channel, dispatcher, put } = await setup(3, undefined, 'test', (query) => /NOT EXISTS/.test(query) && passes++);
+    await put('k1', 'one');
+    await put('k2', 'two');
+    await put('k3', 'three');
+    await put('k4', 'other', 'b');
+    expect(await dispatcher.drain()).toBe(4);
+    expect(channel.to('a').map((s) => s.message.text)).toEqual(['one', 'two', 'three']);
+    // One pass sent them all; the second found nothing left (it took four passes, one row of 'a' each).
+    expect(passes).toBe(2);
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1], ['sent', 1], ['sent', 1]]);
+  });
+
+  it('in a pass, a row that fails holds back the ones after it: pending again, no attempt counted, never sent before it', async () => {
+    const { channel, dispatcher, put, advance } = await setup();
+    await put('k1', 'one');
+    await put('k2', 'two');
+    await put('k3', 'three');
+    channel.failures = [undefined as unknown as Error, new Error('network down')];
+    await dispatcher.drain();
+    expect(channel.to('a').map((s) => s.message.text)).toEqual(['one']);
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['pending', 1], ['pending', 0]]);
+    advance(backoffMs(1));
+    await dispatcher.drain();
+    expect(channel.to('a').map((s) => s.message.text)).toEqual(['one', 'two', 'three']);
   });
 
   it('retries a failed send after a backoff, keeping later messages behind it, then delivers', async () => {

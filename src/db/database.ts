@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { Checkpointer } from './checkpointer.js';
+import type { Statement } from './sql.js';
 import { sqliteFilePath } from './url.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -454,21 +455,29 @@ export class Statements {
     private readonly observe?: (event: QueryEvent) => void,
   ) {}
 
-  get<T>(sql: string, ...params: unknown[]): T | undefined {
+  get<T, P = Record<string, never>>(statement: Statement<P>, params?: P): T | undefined;
+  get<T>(sql: string, ...params: unknown[]): T | undefined;
+  get<T>(sql: string | Statement<never>, ...params: unknown[]): T | undefined {
     return this.timed(sql, params, (s, v) => s.get(...v) as T | undefined);
   }
 
-  all<T>(sql: string, ...params: unknown[]): T[] {
+  all<T, P = Record<string, never>>(statement: Statement<P>, params?: P): T[];
+  all<T>(sql: string, ...params: unknown[]): T[];
+  all<T>(sql: string | Statement<never>, ...params: unknown[]): T[] {
     return this.timed(sql, params, (s, v) => s.all(...v) as T[]);
   }
 
   /** Returns the number of rows changed. */
-  run(sql: string, ...params: unknown[]): number {
+  run<P = Record<string, never>>(statement: Statement<P>, params?: P): number;
+  run(sql: string, ...params: unknown[]): number;
+  run(sql: string | Statement<never>, ...params: unknown[]): number {
     return this.timed(sql, params, (s, v) => s.run(...v).changes);
   }
 
-  private timed<R>(sql: string, params: unknown[], run: (statement: BetterSqlite3.Statement, values: unknown[]) => R): R {
-    const values = params.map(sqlValue);
+  private timed<R>(statement: string | Statement<never>, params: unknown[], run: (statement: BetterSqlite3.Statement, values: unknown[]) => R): R {
+    // A statement of src/db/sql.ts takes its values by name; plain SQL, in order.
+    const sql = typeof statement === 'string' ? statement : statement.sql;
+    const values = (typeof statement === 'string' ? params : statement.values((params[0] ?? {}) as never)).map(sqlValue);
     if (!this.observe) return run(this.prepare(sql), values);
     const start = performance.now();
     const result = run(this.prepare(sql), values);

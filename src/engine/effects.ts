@@ -4,6 +4,7 @@ import { CONSENT_VERSION } from '../../flows/step1/types.js';
 import { channelShowsNumber, postAlert, postPhoneUpdate, postWithdrawal, territoryLabel, type AlertPostDeps } from '../alerts/alertPosts.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import { sqlOf, type Tx } from '../db/database.js';
+import * as rows from './screeningRows.js';
 import type { Contact } from '../generated/prisma/client.js';
 import type { Locales } from '../i18n/index.js';
 import { enqueue, enqueueDelete } from '../outbox/outbox.js';
@@ -54,21 +55,21 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         break;
       case 'languageChanged':
         lang = effect.lang;
-        sqlOf(ctx.tx).run('UPDATE "Contact" SET "language" = ?, "updatedAt" = ? WHERE "id" = ?', lang, new Date(), ctx.contact.id);
+        sqlOf(ctx.tx).run(rows.contactLanguage, { id: ctx.contact.id, language: lang, now: new Date() });
         break;
       case 'screeningStarted':
         await startScreening(ctx, effect);
         break;
       case 'personUpdated': {
         const { personId, type: _t, ...fields } = effect;
-        updatePerson(ctx, personId, fields);
+        rows.updatePerson(sqlOf(ctx.tx), personId, fields);
         break;
       }
       case 'callbackPhone':
         await recordPhone(ctx, effect);
         break;
       case 'personConsent':
-        updatePerson(ctx, effect.personId, { consentAt: new Date(effect.at), consentVersion: CONSENT_VERSION, consentBy: effect.by });
+        rows.updatePerson(sqlOf(ctx.tx), effect.personId, { consentAt: new Date(effect.at), consentVersion: CONSENT_VERSION, consentBy: effect.by });
         break;
       case 'personDeclined': {
         // The person does not agree: nothing about them is kept (a person already known keeps their earlier screenings).
@@ -85,31 +86,28 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
         });
         break;
       case 'feedback':
-        sqlOf(ctx.tx).run('UPDATE "Screening" SET "clarity" = ? WHERE "id" = ?', effect.clarity, effect.screeningId);
+        sqlOf(ctx.tx).run(rows.screeningClarity, { id: effect.screeningId, clarity: effect.clarity });
         break;
       case 'sessionSummary':
         await sessionSummary(ctx, effect.sessionId, lang, key);
         break;
-      case 'answer': {
+      case 'answer':
         // A finished screening is never answered again (the flow guarantees it; this makes sure).
-        const sql = sqlOf(ctx.tx);
-        sql.run(
-          'INSERT INTO "Answer" ("screeningId", "item", "rawText", "value", "askedAt", "answeredAt") SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "Screening" WHERE "id" = ? AND "status" <> \'completed\')',
-          effect.screeningId,
-          effect.item,
-          effect.raw ?? null,
-          JSON.stringify(effect.value),
-          new Date(effect.askedAt),
-          new Date(effect.answeredAt),
-          effect.screeningId,
-        );
+        if (!sqlOf(ctx.tx).get(rows.screeningOpen, { id: effect.screeningId })) break;
+        sqlOf(ctx.tx).run(rows.answerInsert, {
+          screeningId: effect.screeningId,
+          item: effect.item,
+          rawText: effect.raw ?? null,
+          value: JSON.stringify(effect.value),
+          askedAt: new Date(effect.askedAt),
+          answeredAt: new Date(effect.answeredAt),
+        });
         break;
-      }
       case 'completed':
         await complete(ctx, effect, lang, key);
         break;
       case 'abandoned':
-        sqlOf(ctx.tx).run('UPDATE "Screening" SET "status" = \'abandoned\', "abandonedAt" = ? WHERE "id" = ? AND "status" = \'started\'', new Date(effect.at), effect.screeningId);
+        sqlOf(ctx.tx).run(rows.screeningAbandoned, { id: effect.screeningId, at: new Date(effect.at) });
         break;
       case 'urgent':
         await raiseUrgent(ctx, effect);
@@ -140,70 +138,42 @@ export async function applyEffects(ctx: EffectContext, effects: Effect[]): Promi
 async function startScreening(ctx: EffectContext, e: Of<'screeningStarted'>): Promise<void> {
   const sql = sqlOf(ctx.tx);
   const at = new Date(e.at);
-  // As Prisma's @default(now()) and @updatedAt: the time of the write.
-  const written = new Date();
   // In self mode the consent just given is the person's own; someone screened by another person
   // gives theirs at the personConsent step.
   const self = e.mode === 'self';
   if (e.newPerson) {
-    sql.run(
-      'INSERT INTO "Person" ("id", "contactId", "timeZone", "consentAt", "consentVersion", "consentBy", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      e.personId,
-      ctx.contact.id,
-      ctx.timeZone,
-      self ? at : null,
-      self ? e.consentVersion : null,
-      self ? 'self' : null,
-      written,
-      written,
-    );
+    sql.run(rows.personInsert, {
+      id: e.personId,
+      contactId: ctx.contact.id,
+      timeZone: ctx.timeZone,
+      consentAt: self ? at : null,
+      consentVersion: self ? e.consentVersion : null,
+      consentBy: self ? 'self' : null,
+      now: new Date(),
+    });
   } else if (self) {
-    sql.run(
-      'UPDATE "Person" SET "consentAt" = ?, "consentVersion" = ?, "consentBy" = \'self\', "updatedAt" = ? WHERE "id" = ? AND ("consentVersion" IS NULL OR "consentVersion" <> ?)',
-      at,
-      e.consentVersion,
-      written,
-      e.personId,
-      e.consentVersion,
-    );
+    sql.run(rows.personOwnConsent, { id: e.personId, consentAt: at, consentVersion: e.consentVersion, now: new Date() });
   }
-  // Whatever this contact left unfinished is over: a new screening starts.
-  sql.run('UPDATE "Screening" SET "status" = \'abandoned\', "abandonedAt" = ? WHERE "contactId" = ? AND "status" = \'started\'', at, ctx.contact.id);
+  sql.run(rows.contactScreeningsAbandoned, { contactId: ctx.contact.id, at });
   await scheduleInactivity(ctx.tx, ctx.reminders, { contactId: ctx.contact.id, screeningId: e.screeningId, now: ctx.now, timeZone: ctx.timeZone });
-  sql.run(
-    `INSERT INTO "Screening" ("id", "personId", "contactId", "channel", "kind", "mode", "questionnaireVersion", "wordSet", "status", "startedAt", "helperKind", "place", "sessionId", "source")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started', ?, ?, ?, ?, ?)`,
-    e.screeningId,
-    e.personId,
-    ctx.contact.id,
-    ctx.contact.channel,
-    e.kind,
-    e.mode,
-    e.questionnaireVersion,
-    e.wordSet,
-    at,
-    e.helperKind ?? null,
-    e.place ?? null,
-    e.sessionId ?? null,
+  sql.run(rows.screeningInsert, {
+    id: e.screeningId,
+    personId: e.personId,
+    contactId: ctx.contact.id,
+    channel: ctx.contact.channel,
+    kind: e.kind,
+    mode: e.mode,
+    questionnaireVersion: e.questionnaireVersion,
+    wordSet: e.wordSet,
+    startedAt: at,
+    helperKind: e.helperKind ?? null,
+    place: e.place ?? null,
+    sessionId: e.sessionId ?? null,
     // Where the person came from, on their first screening.
-    e.newPerson ? (ctx.contact.source ?? null) : null,
-  );
+    source: e.newPerson ? (ctx.contact.source ?? null) : null,
+  });
 }
 
-/** The columns of Person an effect may set (names checked here: they are written into the statement). */
-const PERSON_FIELDS = new Set(['firstName', 'birthYear', 'postcode', 'hasGp', 'gpName', 'consentAt', 'consentVersion', 'consentBy']);
-
-function updatePerson(ctx: EffectContext, personId: string, fields: Record<string, unknown>): void {
-  const columns = Object.keys(fields).filter((k) => fields[k] !== undefined);
-  for (const c of columns) if (!PERSON_FIELDS.has(c)) throw new Error(`updatePerson: unknown field ${c}`);
-  // One statement per set of fields, prepared once.
-  sqlOf(ctx.tx).run(
-    `UPDATE "Person" SET ${columns.map((c) => `"${c}" = ?, `).join('')}"updatedAt" = ? WHERE "id" = ?`,
-    ...columns.map((c) => fields[c] ?? null),
-    new Date(),
-    personId,
-  );
-}
 
 /**
  * The person asked for everything to be forgotten: persons, screenings, answers, results, alerts,
@@ -230,19 +200,11 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
   const sql = sqlOf(ctx.tx);
   const completedAt = new Date(e.at);
   // Completed once only.
-  const screening = sql.get<{ mode: string }>(
-    'UPDATE "Screening" SET "status" = \'completed\', "completedAt" = ?, "weightKg" = ? WHERE "id" = ? AND "status" <> \'completed\' RETURNING "mode"',
-    completedAt,
-    e.weightKg ?? null,
-    e.screeningId,
-  );
+  const screening = sql.get<{ mode: string }, { id: string; completedAt: Date; weightKg: number | null }>(rows.screeningCompleted, { id: e.screeningId, completedAt, weightKg: e.weightKg ?? null });
   if (!screening) return;
-  const person = sql.get<{ firstName: string | null; postcode: string | null; phone: string | null; timeZone: string }>(
-    'SELECT "firstName", "postcode", "phone", "timeZone" FROM "Person" WHERE "id" = ?',
-    e.personId,
-  );
+  const person = sql.get<{ firstName: string | null; postcode: string | null; phone: string | null; timeZone: string }, { id: string }>(rows.personForSummary, { id: e.personId });
   for (const r of e.results) {
-    sql.run('INSERT INTO "DomainResult" ("screeningId", "domain", "status", "reasons") VALUES (?, ?, ?, ?)', e.screeningId, r.domain, r.status, JSON.stringify(r.reasons));
+    sql.run(rows.domainResultInsert, { screeningId: e.screeningId, domain: r.domain, status: r.status, reasons: JSON.stringify(r.reasons) });
   }
   const territory = ctx.router.route(person?.postcode);
   const deps = postDeps(ctx);
@@ -256,16 +218,10 @@ async function complete(ctx: EffectContext, e: Of<'completed'>, lang: string, ke
     now: ctx.now,
   });
   await cancelReminders(ctx.tx, { contactId: ctx.contact.id, kind: { in: ['nudge', 'expire'] } }, 'completed', ctx.now);
-  sql.run('UPDATE "Screening" SET "nextDueAt" = ?, "territoryId" = ? WHERE "id" = ?', nextDueAt, territory.id, e.screeningId);
-  // Dates are stored as ISO text in UTC: compared as text, in time order.
-  sql.run(
-    'UPDATE "Screening" SET "rescreenedAt" = ? WHERE "personId" = ? AND "status" = \'completed\' AND "rescreenedAt" IS NULL AND "completedAt" < ?',
-    completedAt,
-    e.personId,
-    completedAt,
-  );
+  sql.run(rows.screeningNextDue, { id: e.screeningId, nextDueAt, territoryId: territory.id });
+  sql.run(rows.earlierRescreened, { personId: e.personId, at: completedAt });
   // Doing a new screening after "stop" means they are back: the summary announces the next one.
-  if (ctx.contact.optedOutAt) sql.run('UPDATE "Contact" SET "optedOutAt" = NULL, "updatedAt" = ? WHERE "id" = ?', new Date(), ctx.contact.id);
+  if (ctx.contact.optedOutAt) sql.run(rows.contactBack, { id: ctx.contact.id, now: new Date() });
   await enqueue(ctx.tx, {
     key: `${key}:summary`,
     channel: ctx.contact.channel,

@@ -10,6 +10,7 @@ import type { AlertDesk } from '../alerts/alertDesk.js';
 import type { AlertRouter } from '../alerts/alertRouter.js';
 import type { InboundMessage } from '../channels/types.js';
 import { sqlOf, unavailableReason, type Database, type Tx } from '../db/database.js';
+import { statement, writeOrder } from '../db/sql.js';
 import { conversationOf, hasOpenRelay, inboundHandled, knownPersonsOf, markHandled, saveConversation, upsertContact } from './hotPath.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locales } from '../i18n/index.js';
@@ -67,6 +68,16 @@ export class StoppingError extends Error {
     super('stopping: not recorded');
   }
 }
+
+type Recorded = { channel: string; externalId: string; kind: string; receivedAt: Date; now: Date; payload: string };
+const inboundInsert = statement<Recorded>((db, p) =>
+  db
+    .insertInto('InboundMessage')
+    .values({ channel: p.channel, externalId: p.externalId, kind: p.kind, receivedAt: p.receivedAt, recordedAt: p.now, payload: p.payload })
+    .onConflict((oc) => oc.doNothing()),
+);
+/** Recorded and not handled, in the order they were recorded. */
+const waitingInbound = statement((db, _p, dialect) => db.selectFrom('InboundMessage').select('payload').where('processedAt', 'is', null).orderBy(writeOrder(dialect, 'InboundMessage.recordedAt'), 'asc'));
 
 /** Thrown to undo a transaction: the message was handled before. */
 class HandledBefore extends Error {}
@@ -129,7 +140,7 @@ export class Engine {
   async resume(): Promise<number> {
     // In the order they were recorded (rowid), whatever the clock said.
     const pending = await this.persistently(() =>
-      this.d.db.write((sql) => sql.all<{ payload: string | null }>('SELECT "payload" FROM "InboundMessage" WHERE "processedAt" IS NULL ORDER BY rowid')),
+      this.d.db.write((sql) => sql.all<{ payload: string | null }>(waitingInbound)),
     );
     const messages = pending.flatMap((row) => (row.payload ? [revive(row.payload)] : []));
     for (const message of messages) void this.queue.run(contactKey(message.channel, message.address), () => this.handleRecorded(message)).catch(() => undefined);
@@ -177,15 +188,14 @@ export class Engine {
   private record(message: InboundMessage): Promise<'new' | 'waiting' | 'handled'> {
     // The key decides: a second delivery inserts nothing.
     return this.d.db.write((sql) => {
-      const inserted = sql.run(
-        'INSERT INTO "InboundMessage" ("channel", "externalId", "kind", "receivedAt", "recordedAt", "payload") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        message.channel,
-        message.externalId,
-        message.content.kind,
-        message.receivedAt,
-        this.d.clock(),
-        JSON.stringify(message),
-      );
+      const inserted = sql.run(inboundInsert, {
+        channel: message.channel,
+        externalId: message.externalId,
+        kind: message.content.kind,
+        receivedAt: message.receivedAt,
+        now: this.d.clock(),
+        payload: JSON.stringify(message),
+      });
       if (inserted === 1) return 'new';
       return inboundHandled(sql, message.channel, message.externalId) ? 'handled' : 'waiting';
     });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ChannelUnavailableError, PermanentDeliveryError, RetryAfterError, type ChannelAdapter, type OutgoingMessage } from '../channels/types.js';
 import type { Database, Statements } from '../db/database.js';
+import { statement } from '../db/sql.js';
 import type { OutboxMessage } from '../generated/prisma/client.js';
 import type { Pacer } from './pacer.js';
 
@@ -25,13 +26,78 @@ export interface DispatcherOptions {
 const BATCH = 100;
 
 /** The next sendable row of each address of a channel (indexed: channel, status, priority, id; and channel, address, status, id). */
-const NEXT_PER_ADDRESS = `SELECT o.* FROM "OutboxMessage" o
-  WHERE o."channel" = ? AND o."status" = 'pending' AND o."nextAttemptAt" <= ? AND o."priority" <= ?
-    AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p WHERE p."channel" = o."channel" AND p."address" = o."address" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
-  ORDER BY o."priority", o."id" LIMIT ?`;
+const nextPerAddress = statement<{ channel: string; now: Date; maxPriority: number; limit: number }>((db, p) =>
+  db
+    .selectFrom('OutboxMessage as o')
+    .selectAll('o')
+    .where('o.channel', '=', p.channel)
+    .where('o.status', '=', 'pending')
+    .where('o.nextAttemptAt', '<=', p.now)
+    .where('o.priority', '<=', p.maxPriority)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('OutboxMessage as e')
+            .select('e.id')
+            .whereRef('e.channel', '=', 'o.channel')
+            .whereRef('e.address', '=', 'o.address')
+            .where('e.status', 'in', ['pending', 'sending'])
+            .whereRef('e.id', '<', 'o.id'),
+        ),
+      ),
+    )
+    .orderBy('o.priority')
+    .orderBy('o.id')
+    .limit(p.limit),
+);
 
 /** The rows queued after an address's oldest one, in order: sent in the same pass, one after the other. */
-const FOLLOWING = `SELECT * FROM "OutboxMessage" WHERE "channel" = ? AND "address" = ? AND "status" IN ('pending', 'sending') AND "id" > ? ORDER BY "id" LIMIT ?`;
+const following = statement<{ channel: string; address: string; after: number; limit: number }>((db, p) =>
+  db
+    .selectFrom('OutboxMessage')
+    .selectAll()
+    .where('channel', '=', p.channel)
+    .where('address', '=', p.address)
+    .where('status', 'in', ['pending', 'sending'])
+    .where('id', '>', p.after)
+    .orderBy('id')
+    .limit(p.limit),
+);
+
+/**
+ * Claimed by an earlier run (the bot crashed mid-send): at once, and known as possibly sent already.
+ * Claimed by this run for longer than the lease (a send that never returned): again.
+ */
+const interruptedAgain = statement<{ now: Date; runId: string; lease: Date }>((db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set({ status: 'pending', interrupted: true, nextAttemptAt: p.now })
+    .where('status', '=', 'sending')
+    .where((eb) => eb.or([eb('claimedBy', 'is', null), eb('claimedBy', '<>', p.runId), eb('nextAttemptAt', '<', p.lease)])),
+);
+
+const claim = statement<{ id: number; now: Date; runId: string }>((db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), nextAttemptAt: p.now, claimedBy: p.runId }))
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending'),
+);
+
+/** A claimed row not sent after all (the pace, or a row before it not sent): pending again, the attempt not counted. */
+const release = statement<{ id: number }>((db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1) }))
+    .where('id', '=', p.id)
+    .where('status', '=', 'sending'),
+);
+
+const sent = statement<{ id: number; sentAt: Date; externalId: string | null }>((db, p) =>
+  db.updateTable('OutboxMessage').set({ status: 'sent', sentAt: p.sentAt, externalId: p.externalId, lastError: null }).where('id', '=', p.id),
+);
+
+const target = statement<{ id: number }>((db, p) => db.selectFrom('OutboxMessage').select(['address', 'externalId']).where('id', '=', p.id));
 
 /** At most this many rows of one address in one pass (a reply, its summary, a deletion…). */
 const CHAIN = 4;
@@ -50,8 +116,6 @@ function outboxRow(row: Row): OutboxMessage {
     createdAt: date(row.createdAt)!,
   };
 }
-/** A claimed row not sent after all (the pace): pending again, the attempt not counted. */
-const RELEASE = `UPDATE "OutboxMessage" SET "status" = 'pending', "attempts" = "attempts" - 1 WHERE "id" = ? AND "status" = 'sending'`;
 const UNAVAILABLE_RETRY_MS = 5_000;
 const PACE_RETRY_MS = 40;
 
@@ -144,32 +208,24 @@ export class OutboxDispatcher {
     const lease = new Date(now.getTime() - (this.o.leaseMs ?? 60_000));
     const channels = [...this.o.channels.keys()];
     const heads = await this.o.db.write((sql) => {
-      // Claimed by an earlier run (the bot crashed mid-send): at once, and known as possibly sent already.
-      // Claimed by this run for longer than the lease (a send that never returned): again.
-      sql.run(
-        `UPDATE "OutboxMessage" SET "status" = 'pending', "interrupted" = 1, "nextAttemptAt" = ? WHERE "status" = 'sending' AND ("claimedBy" IS NULL OR "claimedBy" <> ? OR "nextAttemptAt" < ?)`,
-        now,
-        this.runId,
-        lease,
-      );
+      sql.run(interruptedAgain, { now, runId: this.runId, lease });
       // Per channel, so that one at its cap never holds back another; per address, only its oldest
       // unsettled row (order kept); replies to people chatting first, then reminders, oldest first.
       // A channel whose reminders are done for the day (its cap): only its replies are looked at.
-      const heads = channels.flatMap((channel) => sql.all<Row>(NEXT_PER_ADDRESS, channel, now, this.o.pacer?.capped(channel, now) ? 0 : 1, BATCH).map(outboxRow));
+      const heads = channels.flatMap((channel) => sql.all<Row, { channel: string; now: Date; maxPriority: number; limit: number }>(nextPerAddress, { channel, now, maxPriority: this.o.pacer?.capped(channel, now) ? 0 : 1, limit: BATCH }).map(outboxRow));
       // Within each channel's pace (checked again when each send starts).
       const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
       const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
       this.heldByPace = due.length < sorted.length;
-      const claim = (row: OutboxMessage) =>
-        sql.run(`UPDATE "OutboxMessage" SET "status" = 'sending', "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "claimedBy" = ? WHERE "id" = ? AND "status" = 'pending'`, now, this.runId, row.id) === 1;
+      const claimed = (row: OutboxMessage) => sql.run(claim, { id: row.id, now, runId: this.runId }) === 1;
       // Claimed in the same transaction: one commit for the whole pass. With each address's oldest
       // row, the ones queued right after it that are due too (in order, stopping at the first that is not).
       return due.flatMap((head) => {
-        if (!claim(head)) return [];
+        if (!claimed(head)) return [];
         const chain = [head];
         const capped = this.o.pacer?.capped(head.channel, now) ?? false;
-        for (const next of sql.all<Row>(FOLLOWING, head.channel, head.address, head.id, CHAIN - 1).map(outboxRow)) {
-          if (next.status !== 'pending' || next.nextAttemptAt > now || (capped && next.priority > 0) || !claim(next)) break;
+        for (const next of sql.all<Row, { channel: string; address: string; after: number; limit: number }>(following, { channel: head.channel, address: head.address, after: head.id, limit: CHAIN - 1 }).map(outboxRow)) {
+          if (next.status !== 'pending' || next.nextAttemptAt > now || (capped && next.priority > 0) || !claimed(next)) break;
           chain.push(next);
         }
         return [chain];
@@ -185,7 +241,7 @@ export class OutboxDispatcher {
           // Not sent (tried again later, held by the pace, refused for good): the rows after it wait
           // their turn (dropped already when the contact blocked the bot).
           const rest = chain.slice(i + 1).map((r) => r.id);
-          if (rest.length > 0) await this.settleWith((sql) => rest.forEach((id) => sql.run(RELEASE, id)));
+          if (rest.length > 0) await this.settleWith((sql) => rest.forEach((id) => sql.run(release, { id })));
           break;
         }
       }),
@@ -214,7 +270,7 @@ export class OutboxDispatcher {
   private async deliver(row: OutboxMessage): Promise<'sent' | 'settled' | 'later'> {
     // The pace is taken when the send starts, by the clock of that moment: never above the rate in any second.
     if (this.o.pacer && !this.o.pacer.take(row, this.o.clock())) {
-      await this.settleWith((sql) => sql.run(RELEASE, row.id));
+      await this.settleWith((sql) => sql.run(release, { id: row.id }));
       return 'later';
     }
     const attempts = row.attempts + 1;
@@ -229,7 +285,7 @@ export class OutboxDispatcher {
         externalId = result.externalId ?? null;
       }
       const sentAt = this.o.clock();
-      await this.settleWith((sql) => sql.run(`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ?, "externalId" = ?, "lastError" = NULL WHERE "id" = ?`, sentAt, externalId, row.id));
+      await this.settleWith((sql) => sql.run(sent, { id: row.id, sentAt, externalId }));
       return 'sent';
     } catch (error) {
       return (await this.settleFailure(row, attempts, error)) ? 'settled' : 'later';
@@ -238,10 +294,10 @@ export class OutboxDispatcher {
 
   private async deleteTarget(channel: ChannelAdapter, row: OutboxMessage): Promise<void> {
     const { targetId } = JSON.parse(row.payload) as { targetId: number };
-    const target = await this.o.db.write((sql) => sql.get<{ address: string; externalId: string | null }>('SELECT "address", "externalId" FROM "OutboxMessage" WHERE "id" = ?', targetId));
-    if (!target?.externalId) return; // never sent, or the channel gave no id: nothing to remove
+    const sentRow = await this.o.db.write((sql) => sql.get<{ address: string; externalId: string | null }, { id: number }>(target, { id: targetId }));
+    if (!sentRow?.externalId) return; // never sent, or the channel gave no id: nothing to remove
     try {
-      const removed = await channel.deleteMessage(target.address, target.externalId);
+      const removed = await channel.deleteMessage(sentRow.address, sentRow.externalId);
       if (!removed) this.o.logger.info({ outboxId: row.id }, 'channel could not delete the message');
     } catch (err) {
       // A failed deletion must not block the conversation behind it.

@@ -1,6 +1,56 @@
 /** The durable outbox: every message to send is a row first, written in the same transaction as the state. */
 import type { OutgoingMessage } from '../channels/types.js';
 import { sqlOf, type Tx } from '../db/database.js';
+import { statement } from '../db/sql.js';
+
+type NewRow = {
+  key: string;
+  channel: string;
+  address: string;
+  audience: string;
+  contactId: string | null;
+  aboutContactId: string | null;
+  kind: string;
+  payload: string;
+  ref: string | null;
+  hasChoices: boolean;
+  priority: number;
+  notBefore: Date;
+  now: Date;
+};
+/** The key decides: a row queued before (the same turn handled again) is not added twice. */
+const rowInsert = statement<NewRow>((db, p) =>
+  db
+    .insertInto('OutboxMessage')
+    .values({
+      key: p.key,
+      channel: p.channel,
+      address: p.address,
+      audience: p.audience,
+      contactId: p.contactId,
+      aboutContactId: p.aboutContactId,
+      kind: p.kind,
+      payload: p.payload,
+      ref: p.ref,
+      hasChoices: p.hasChoices,
+      priority: p.priority,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: p.notBefore,
+      createdAt: p.now,
+    })
+    .onConflict((oc) => oc.column('key').doNothing()),
+);
+const latestWithRef = statement<{ contactId: string; ref: string }>((db, p) =>
+  db
+    .selectFrom('OutboxMessage')
+    .select(['id', 'channel', 'address', 'audience'])
+    .where('contactId', '=', p.contactId)
+    .where('ref', '=', p.ref)
+    .where('kind', '=', 'send')
+    .orderBy('id', 'desc')
+    .limit(1),
+);
 
 export interface NewOutboxMessage {
   /** Unique: a second enqueue with the same key is ignored. */
@@ -54,23 +104,21 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
   for (const [i, text] of texts.entries()) {
     const last = i === texts.length - 1;
     const message: OutgoingMessage = last ? { ...m.message, text } : { text };
-    // The key decides: queued before (the same turn handled again), nothing is added.
-    const added = sql.run(
-      `INSERT INTO "OutboxMessage" ("key", "channel", "address", "audience", "contactId", "aboutContactId", "kind", "payload", "ref", "hasChoices", "priority", "status", "attempts", "nextAttemptAt", "createdAt")
-       VALUES (?, ?, ?, ?, ?, ?, 'send', ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT ("key") DO NOTHING`,
-      i === 0 ? m.key : `${m.key}:part${i + 1}`,
-      m.channel,
-      m.address,
-      m.audience,
-      m.contactId ?? null,
-      m.aboutContactId ?? null,
-      JSON.stringify(message),
-      i === 0 ? (m.ref ?? null) : null,
-      last && (m.message.choices?.length ?? 0) > 0,
-      m.priority ?? 0,
-      m.notBefore,
-      new Date(),
-    );
+    const added = sql.run(rowInsert, {
+      key: i === 0 ? m.key : `${m.key}:part${i + 1}`,
+      channel: m.channel,
+      address: m.address,
+      audience: m.audience,
+      contactId: m.contactId ?? null,
+      aboutContactId: m.aboutContactId ?? null,
+      kind: 'send',
+      payload: JSON.stringify(message),
+      ref: i === 0 ? (m.ref ?? null) : null,
+      hasChoices: last && (m.message.choices?.length ?? 0) > 0,
+      priority: m.priority ?? 0,
+      notBefore: m.notBefore,
+      now: new Date(),
+    });
     if (i === 0 && added === 0) return false;
   }
   return true;
@@ -79,24 +127,8 @@ export async function enqueue(tx: Tx, m: NewOutboxMessage): Promise<boolean> {
 /** Queues the removal of the latest message this contact was sent under `ref` (e.g. the three words). */
 export async function enqueueDelete(tx: Tx, key: string, contactId: string, ref: string, notBefore: Date): Promise<boolean> {
   const sql = sqlOf(tx);
-  const target = sql.get<{ id: number; channel: string; address: string; audience: string }>(
-    'SELECT "id", "channel", "address", "audience" FROM "OutboxMessage" WHERE "contactId" = ? AND "ref" = ? AND "kind" = \'send\' ORDER BY "id" DESC LIMIT 1',
-    contactId,
-    ref,
-  );
+  const target = sql.get<{ id: number; channel: string; address: string; audience: string }, { contactId: string; ref: string }>(latestWithRef, { contactId, ref });
   if (!target) return false;
-  return (
-    sql.run(
-      `INSERT INTO "OutboxMessage" ("key", "channel", "address", "audience", "contactId", "kind", "payload", "hasChoices", "priority", "status", "attempts", "nextAttemptAt", "createdAt")
-       VALUES (?, ?, ?, ?, ?, 'delete', ?, 0, 0, 'pending', 0, ?, ?) ON CONFLICT ("key") DO NOTHING`,
-      key,
-      target.channel,
-      target.address,
-      target.audience,
-      contactId,
-      JSON.stringify({ targetId: target.id }),
-      notBefore,
-      new Date(),
-    ) === 1
-  );
+  const row = { key, channel: target.channel, address: target.address, audience: target.audience, contactId, aboutContactId: null, kind: 'delete' };
+  return sql.run(rowInsert, { ...row, payload: JSON.stringify({ targetId: target.id }), ref: null, hasChoices: false, priority: 0, notBefore, now: new Date() }) === 1;
 }

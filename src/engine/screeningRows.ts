@@ -50,9 +50,8 @@ export type PersonField = (typeof PERSON_FIELDS)[number];
 /** One statement per set of columns, built the first time it is needed. */
 const personUpdates = new Map<string, Statement<Record<string, unknown>>>();
 
-/** Sets these columns of a person (the others are left as they are). */
-export function updatePerson(sql: Statements, id: string, fields: Partial<Record<PersonField, unknown>>): void {
-  const columns = PERSON_FIELDS.filter((c) => fields[c] !== undefined);
+/** The statement that sets these columns of a person (and its updatedAt). */
+export function personUpdate(columns: readonly PersonField[]): Statement<Record<string, unknown>> {
   const shape = columns.join(',');
   let update = personUpdates.get(shape);
   if (!update) {
@@ -64,7 +63,13 @@ export function updatePerson(sql: Statements, id: string, fields: Partial<Record
     );
     personUpdates.set(shape, update);
   }
-  sql.run(update, { ...Object.fromEntries(columns.map((c) => [c, fields[c] ?? null])), now: new Date(), id });
+  return update;
+}
+
+/** Sets these columns of a person (the others are left as they are). */
+export function updatePerson(sql: Statements, id: string, fields: Partial<Record<PersonField, unknown>>): void {
+  const columns = PERSON_FIELDS.filter((c) => fields[c] !== undefined);
+  sql.run(personUpdate(columns), { ...Object.fromEntries(columns.map((c) => [c, fields[c] ?? null])), now: new Date(), id });
 }
 
 /** Whatever this contact left unfinished is over: a new screening starts. */

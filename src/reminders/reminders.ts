@@ -18,7 +18,7 @@ type Cancel = { contactId: string; personId: string; attempt: number; reason: st
 /** One statement per shape of `where` (which conditions, how many kinds), built the first time. */
 const cancelShapes = new Map<string, Statement<Cancel>>();
 
-function cancelStatement(kinds: number | undefined, person: boolean, attempt: boolean): Statement<Cancel> {
+export function cancelStatement(kinds: number | undefined, person: boolean, attempt: boolean): Statement<Cancel> {
   const shape = `${kinds ?? '-'}:${person}:${attempt}`;
   let s = cancelShapes.get(shape);
   if (!s) {

@@ -132,6 +132,8 @@ export class OutboxDispatcher {
   private again = false;
   /** The last pass left rows that only the pace held back. */
   private heldByPace = false;
+  /** …and a channel's window frees a slot at this time (ms since the epoch). */
+  private paceFreeAt: number | undefined;
   /** Writes after sends, waiting to be committed together (see settleWith). */
   private settling: Array<(sql: Statements) => void> = [];
   private settled: Promise<void> | undefined;
@@ -170,9 +172,19 @@ export class OutboxDispatcher {
           this.kick();
         } else {
           // Rows held back by a channel's pace: look again as soon as a slot may be free.
-          this.timer = setTimeout(() => this.kick(), this.heldByPace ? Math.min(PACE_RETRY_MS, this.o.pollMs) : this.o.pollMs);
+          this.timer = setTimeout(() => this.kick(), this.heldByPace ? this.paceRetryMs() : this.o.pollMs);
         }
       });
+  }
+
+  /**
+   * How long to wait before looking again at rows held by the pace: until the channel's window frees
+   * a slot (sends then keep to the rate instead of losing a poll's delay each second), else a short poll.
+   */
+  private paceRetryMs(): number {
+    const poll = Math.min(PACE_RETRY_MS, this.o.pollMs);
+    if (this.paceFreeAt === undefined) return poll;
+    return Math.min(poll, Math.max(1, this.paceFreeAt - this.o.clock().getTime()));
   }
 
   /**
@@ -217,6 +229,9 @@ export class OutboxDispatcher {
       const sorted = heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
       const due = sorted.filter((r) => this.o.pacer?.allows(r, now) ?? true);
       this.heldByPace = due.length < sorted.length;
+      // Held by a channel's window: when its next slot frees (the earliest of them).
+      const frees = sorted.filter((r) => !due.includes(r)).flatMap((r) => this.o.pacer?.freeAt(r.channel, now) ?? []);
+      this.paceFreeAt = frees.length > 0 ? Math.min(...frees) : undefined;
       const claimed = (row: OutboxMessage) => sql.run(claim, { id: row.id, now, runId: this.runId }) === 1;
       // Claimed in the same transaction: one commit for the whole pass. With each address's oldest
       // row, the ones queued right after it that are due too (in order, stopping at the first that is not).

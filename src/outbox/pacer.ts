@@ -41,6 +41,20 @@ export class Pacer {
     return this.check(row, now, false);
   }
 
+  /**
+   * When the channel's one-second window next has a slot for a message nobody waits for, if it is
+   * full now (ms since the epoch): the dispatcher looks again then, not later.
+   */
+  freeAt(channel: string, now: Date): number | undefined {
+    const perSecond = this.pace[channel]?.perSecond;
+    if (perSecond === undefined) return undefined;
+    const t = now.getTime();
+    const window = (this.recent.get(channel) ?? []).filter((x) => t - x < 1000);
+    const limit = Math.max(1, perSecond - REPLY_RESERVE);
+    // The slots free up as their sends are a second old: the (length - limit + 1)-th oldest one.
+    return window.length >= limit ? window[window.length - limit]! + 1000 : undefined;
+  }
+
   /** The channel's proactive messages are done for today (its daily cap is reached). */
   capped(channel: string, now: Date): boolean {
     const cap = this.pace[channel]?.proactivePerDay;

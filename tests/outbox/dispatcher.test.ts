@@ -171,6 +171,22 @@ describe('outbox dispatcher', () => {
 });
 
 describe('pacing', () => {
+  it('the pace says when its one-second window frees a slot for reminders, so that the dispatcher looks again then', () => {
+    const pacer = new Pacer({ telegram: { perSecond: 25 } }, 'Europe/Paris');
+    const t0 = Date.parse('2026-11-22T10:00:00Z');
+    const at = (ms: number) => new Date(t0 + ms);
+    // 24 reminders (one slot a second is kept for replies), sent 10 ms apart.
+    for (let i = 0; i < 24; i++) expect(pacer.take({ channel: 'telegram', address: `r${i}`, priority: 1, kind: 'send' }, at(i * 10))).toBe(true);
+    expect(pacer.allows({ channel: 'telegram', address: 'r24', priority: 1, kind: 'send' }, at(300))).toBe(false);
+    // The oldest of the 24 is a second old at 1,000 ms: a slot then, not before.
+    expect(pacer.freeAt('telegram', at(300))).toBe(t0 + 1000);
+    expect(pacer.allows({ channel: 'telegram', address: 'r24', priority: 1, kind: 'send' }, at(999))).toBe(false);
+    expect(pacer.allows({ channel: 'telegram', address: 'r24', priority: 1, kind: 'send' }, at(1000))).toBe(true);
+    expect(pacer.freeAt('telegram', at(1000))).toBeUndefined();
+    // A reply still has its slot.
+    expect(pacer.allows({ channel: 'telegram', address: 'chatter', priority: 0, kind: 'send' }, at(300))).toBe(true);
+  });
+
   it('a backlog of reminders drains oldest first at the channel\'s pace, and a reply to someone chatting goes first', async () => {
     const pacer = new Pacer({ telegram: { perSecond: 25, perChatGapMs: 1000 } }, 'Europe/Paris');
     const { channel, dispatcher, put, advance } = await setup(3, pacer, 'telegram');

@@ -51,14 +51,18 @@ const nextPerAddress = statement<{ channel: string; now: Date; maxPriority: numb
     .limit(p.limit),
 );
 
-/** The rows queued after an address's oldest one, in order: sent in the same pass, one after the other. */
+/**
+ * The rows queued after an address's oldest one, in order: sent in the same pass, one after the other.
+ * Only pending ones can follow it (a pass claims an address's rows in order and gives back those after
+ * one it could not send), so the index gives them in order without a sort.
+ */
 const following = statement<{ channel: string; address: string; after: number; limit: number }>((db, p) =>
   db
     .selectFrom('OutboxMessage')
     .selectAll()
     .where('channel', '=', p.channel)
     .where('address', '=', p.address)
-    .where('status', 'in', ['pending', 'sending'])
+    .where('status', '=', 'pending')
     .where('id', '>', p.after)
     .orderBy('id')
     .limit(p.limit),

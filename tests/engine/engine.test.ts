@@ -92,6 +92,17 @@ describe('engine: a whole screening', () => {
   });
 });
 
+/** The wording of the next `times` replies fails (a fault while the turn is written, after the answer was read). */
+function failReplies(h: Awaited<ReturnType<typeof harness>>, times: number): void {
+  const renderer = (h.app.engine as unknown as { d: { renderer: { reply: (...a: unknown[]) => unknown } } }).d.renderer;
+  const reply = renderer.reply.bind(renderer);
+  let failures = times;
+  renderer.reply = (...a: unknown[]) => {
+    if (failures-- > 0) throw new Error('a fault');
+    return reply(...a);
+  };
+}
+
 describe('engine: nothing lost, nothing twice', () => {
   it('a duplicate inbound id is processed once', async () => {
     const h = await harness();
@@ -109,13 +120,7 @@ describe('engine: nothing lost, nothing twice', () => {
     await h.say('oui', 'user-1');
     // A fault while writing the turn (here: the wording of the reply), after the answer was read; it
     // happens again when the message, recorded, is handled a second time.
-    const renderer = (h.app.engine as unknown as { d: { renderer: { reply: (...a: unknown[]) => unknown } } }).d.renderer;
-    const reply = renderer.reply.bind(renderer);
-    let failures = 2;
-    renderer.reply = (...a: unknown[]) => {
-      if (failures-- > 0) throw new Error('a bug');
-      return reply(...a);
-    };
+    failReplies(h, 2);
     const answered = await h.say('1', 'user-1', 'fails-once');
     expect(answered.join('\n')).toContain('petit problème');
     const row = await h.db.read((db) => db.inboundMessage.findFirst({ where: { externalId: 'fails-once' } }));
@@ -131,13 +136,7 @@ describe('engine: nothing lost, nothing twice', () => {
     const h = await harness();
     await h.say('bonjour', 'user-1');
     await h.say('oui', 'user-1');
-    const renderer = (h.app.engine as unknown as { d: { renderer: { reply: (...a: unknown[]) => unknown } } }).d.renderer;
-    const reply = renderer.reply.bind(renderer);
-    let failures = 1;
-    renderer.reply = (...a: unknown[]) => {
-      if (failures-- > 0) throw new Error('a passing fault');
-      return reply(...a);
-    };
+    failReplies(h, 1);
     const answered = await h.say('1', 'user-1');
     expect(answered.join('\n')).toContain('Quel est votre prénom');
     expect(answered.join('\n')).not.toContain('petit problème');

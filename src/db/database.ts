@@ -236,6 +236,9 @@ export class Database {
     try {
       await this.guarded(async () => {
         if (this.waiting.length === 0) return;
+        // The first is taken before anything can fail: a failure to connect or to begin is then told
+        // to it (and it retries later), instead of leaving everyone waiting while groups restart.
+        members.push({ member: this.waiting.shift()! });
         const statements = await this.statements();
         const { connection } = statements;
         const tx: Tx = this.client;
@@ -245,19 +248,22 @@ export class Database {
         inTransaction.set(tx, statements);
         try {
           // Those that come while the group runs join it, within bounds: the first one waits for the commit.
-          while (this.waiting.length > 0 && members.length < GROUP_MAX && (members.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
-            const entry: (typeof members)[number] = { member: this.waiting.shift()! };
-            members.push(entry);
+          for (let i = 0; i < members.length || (this.waiting.length > 0 && members.length < GROUP_MAX && performance.now() - started < GROUP_MAX_MS); i++) {
+            if (i === members.length) members.push({ member: this.waiting.shift()! });
+            const entry = members[i]!;
             // The first one needs no savepoint: undoing it is undoing the transaction.
-            const first = members.length === 1;
+            const first = i === 0;
             if (!first) statements.run('SAVEPOINT "member"');
             try {
               entry.outcome = { value: await entry.member.fn(tx) };
               if (!first) statements.run('RELEASE "member"');
             } catch (error) {
               // The database itself failed: the whole group is undone (and retried by its callers).
-              if (unavailableReason(error) !== undefined || !connection.inTransaction) throw error;
+              if (unavailableReason(error) !== undefined) throw error;
               entry.outcome = { error };
+              // SQLite ended the transaction (an interrupt, out of memory…): this one is told its own
+              // error; the others were undone with it and retry.
+              if (!connection.inTransaction) throw new DatabaseUnavailableError('transaction ended', { cause: error });
               if (first) {
                 statements.run('ROLLBACK');
                 statements.run('BEGIN');

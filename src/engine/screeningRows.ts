@@ -68,6 +68,7 @@ export function personUpdate(columns: readonly PersonField[]): Statement<Record<
 
 /** Sets these columns of a person (the others are left as they are). */
 export function updatePerson(sql: Statements, id: string, fields: Partial<Record<PersonField, unknown>>): void {
+  for (const key of Object.keys(fields)) if (!(PERSON_FIELDS as readonly string[]).includes(key)) throw new Error(`updatePerson: unknown field ${key}`);
   const columns = PERSON_FIELDS.filter((c) => fields[c] !== undefined);
   sql.run(personUpdate(columns), { ...Object.fromEntries(columns.map((c) => [c, fields[c] ?? null])), now: new Date(), id });
 }

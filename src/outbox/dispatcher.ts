@@ -53,18 +53,30 @@ const nextPerAddress = statement<{ channel: string; now: Date; maxPriority: numb
 
 /**
  * The rows queued after an address's oldest one, in order: sent in the same pass, one after the other.
- * Only pending ones can follow it (a pass claims an address's rows in order and gives back those after
- * one it could not send), so the index gives them in order without a sort.
+ * Read by status 'pending' (the index gives them in order, without a sort); none at all if a row after
+ * the oldest one is still being sent (a release that could not be written): order is never overtaken.
  */
 const following = statement<{ channel: string; address: string; after: number; limit: number }>((db, p) =>
   db
-    .selectFrom('OutboxMessage')
-    .selectAll()
-    .where('channel', '=', p.channel)
-    .where('address', '=', p.address)
-    .where('status', '=', 'pending')
-    .where('id', '>', p.after)
-    .orderBy('id')
+    .selectFrom('OutboxMessage as o')
+    .selectAll('o')
+    .where('o.channel', '=', p.channel)
+    .where('o.address', '=', p.address)
+    .where('o.status', '=', 'pending')
+    .where('o.id', '>', p.after)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('OutboxMessage as s')
+            .select('s.id')
+            .where('s.channel', '=', p.channel)
+            .where('s.address', '=', p.address)
+            .where('s.status', '=', 'sending')
+            .where('s.id', '>', p.after),
+        ),
+      ),
+    )
+    .orderBy('o.id')
     .limit(p.limit),
 );
 

@@ -1,7 +1,7 @@
 /** Group commit: transactions waiting together share one COMMIT; each is undone alone, and told only once committed. */
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Database, sqlOf, type Tx } from '../../src/db/database.js';
+import { Database, DatabaseUnavailableError, sqlOf, type Tx } from '../../src/db/database.js';
 import { sqliteFilePath } from '../../src/db/url.js';
 import { freshDbUrl } from '../helpers/db.js';
 
@@ -72,6 +72,39 @@ describe('group commit', () => {
     );
     other.close();
     expect(seen).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('a database that cannot even be opened is told to the one waiting (it retries later), never leaves it waiting', async () => {
+    const { db } = await open();
+    const inner = db as unknown as { statements: () => Promise<unknown> };
+    const statements = inner.statements.bind(db);
+    let failures = 1;
+    inner.statements = async () => {
+      if (failures-- > 0) throw new DatabaseUnavailableError('cannot be opened');
+      return statements();
+    };
+    const outcomes = await Promise.allSettled([db.tx(async (tx) => record(tx, 'first')), db.tx(async (tx) => record(tx, 'second'))]);
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(DatabaseUnavailableError) });
+    expect(outcomes[1]).toMatchObject({ status: 'fulfilled' });
+    await db.tx(async (tx) => record(tx, 'first'));
+    expect(await db.read((d) => d.inboundMessage.count())).toBe(2);
+  });
+
+  it('one that makes SQLite end the transaction gets its own error; the others, undone with it, are told to retry', async () => {
+    const { db } = await open();
+    const outcomes = await Promise.allSettled([
+      db.tx(async (tx) => record(tx, 'innocent')),
+      db.tx(async (tx) => {
+        record(tx, 'culprit');
+        sqlOf(tx).run('ROLLBACK');
+        throw new Error('interrupted');
+      }),
+    ]);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(DatabaseUnavailableError);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('interrupted');
+    // Retried, the innocent one goes through; nothing of the group was kept.
+    await db.tx(async (tx) => record(tx, 'innocent'));
+    expect((await db.read((d) => d.inboundMessage.findMany())).map((r) => r.externalId)).toEqual(['innocent']);
   });
 
   it('Prisma queries and prepared statements of a member are undone together when it fails', async () => {

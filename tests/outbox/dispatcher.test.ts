@@ -50,7 +50,7 @@ describe('outbox dispatcher', () => {
 
   it('the rows queued for one address go out in one pass, in order: a reply, its summary, the next question', async () => {
     let passes = 0;
-    const { channel, dispatcher, put } = await setup(3, undefined, 'test', (query) => /not exists/i.test(query) && passes++);
+    const { channel, dispatcher, put } = await setup(3, undefined, 'test', (query) => /"o"\."priority" <=/.test(query) && passes++);
     await put('k1', 'one');
     await put('k2', 'two');
     await put('k3', 'three');
@@ -74,6 +74,18 @@ describe('outbox dispatcher', () => {
     advance(backoffMs(1));
     await dispatcher.drain();
     expect(channel.to('a').map((s) => s.message.text)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('a row after the head still marked as being sent (its release could not be written) stops the pass there: the one after it never overtakes it', async () => {
+    const { channel, dispatcher, put } = await setup();
+    await put('k1', 'one');
+    await put('k2', 'two');
+    await put('k3', 'three');
+    const runId = (dispatcher as unknown as { runId: string }).runId;
+    await db.tx((tx) => tx.outboxMessage.update({ where: { key: 'k2' }, data: { status: 'sending', claimedBy: runId, nextAttemptAt: new Date('2026-11-22T10:00:00Z') } }));
+    await dispatcher.drain();
+    expect(channel.to('a').map((s) => s.message.text)).toEqual(['one']);
+    expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sending', 'pending']);
   });
 
   it('retries a failed send after a backoff, keeping later messages behind it, then delivers', async () => {

@@ -26,8 +26,12 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    // PASSIVE: as much as can be copied without waiting for the bot's connection.
-    db.pragma('wal_checkpoint(PASSIVE)');
+    // PASSIVE: as much as can be copied without waiting for the bot's connection. While the bot keeps
+    // writing it never catches up, and SQLite only starts the WAL again from its beginning once a
+    // checkpoint has: past a size, RESTART waits for the commit under way, copies the rest and makes the
+    // next write start the WAL from its beginning (the bot waits that long, on its busy timeout).
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (passive && passive.log > workerData.restartPages) db.pragma('wal_checkpoint(RESTART)');
     parentPort.postMessage({ ok: true });
   } catch (error) {
     parentPort.postMessage({ ok: false, error: String((error && error.code) || error) });
@@ -40,6 +44,8 @@ export interface CheckpointerOptions {
   busyTimeoutMs: number;
   /** How often to checkpoint while something is written. */
   intervalMs: number;
+  /** WAL pages past which the thread makes the WAL start again (RESTART), not only copies it. */
+  restartPages: number;
   /** The thread is ready: the bot's connection may stop checkpointing. */
   onReady: () => void;
   /** The thread failed: the bot's connection must checkpoint again. */
@@ -57,7 +63,7 @@ export class Checkpointer {
 
   constructor(private readonly o: CheckpointerOptions) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(THREAD, { eval: true, workerData: { driver, file: o.file, busyTimeoutMs: o.busyTimeoutMs } });
+    this.worker = new Worker(THREAD, { eval: true, workerData: { driver, file: o.file, busyTimeoutMs: o.busyTimeoutMs, restartPages: o.restartPages } });
     this.worker.unref();
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (m: { ready?: boolean; ok?: boolean; error?: string }) => {

@@ -80,6 +80,12 @@ interface Waiting {
 /** Commits before the checkpoint thread starts: a bot that barely writes never needs it. */
 const CHECKPOINT_THREAD_AFTER = 100;
 const CHECKPOINT_EVERY_MS = 100;
+/** Pages past which the checkpoint thread makes the WAL start again (about 16 MB). */
+const WAL_RESTART_PAGES = 4000;
+/** With the thread, the connection still checkpoints in its commits past this many pages (about 40 MB): a thread that falls behind never lets the WAL grow without bound. */
+const WAL_FALLBACK_PAGES = 10_000;
+/** Bytes a WAL is cut back to when it starts again. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 const UNAVAILABLE: [RegExp, string][] = [
   [/SQLITE_FULL|database or disk is full|no space left/i, 'disk full'],
@@ -148,7 +154,9 @@ class ConnectionFactory {
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('synchronous = NORMAL');
-    connection.pragma(`wal_autocheckpoint = ${this.checkpointsElsewhere() ? 0 : 1000}`);
+    connection.pragma(`wal_autocheckpoint = ${this.checkpointsElsewhere() ? WAL_FALLBACK_PAGES : 1000}`);
+    // A WAL that was large is cut back to this size when it starts again.
+    connection.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     // Deleted rows are overwritten, so that erased answers do not linger in free pages.
     connection.pragma('secure_delete = ON');
     // The planner's statistics, refreshed where they are missing or stale (cheap on a big database:
@@ -191,6 +199,7 @@ export class Database {
   private checkpointsElsewhere = false;
   private commits = 0;
   private closing = false;
+  private checkpointThreadFailed = false;
   /** Transactions waiting to run (see tx). */
   private waiting: Waiting[] = [];
 
@@ -337,22 +346,29 @@ export class Database {
   /** A commit that wrote: the checkpoint thread is told, or started once the bot writes steadily. */
   private committed(): void {
     if (this.checkpointer) return this.checkpointer.wrote();
-    if (++this.commits < CHECKPOINT_THREAD_AFTER || this.options.checkpointThread === false || this.closing) return;
+    if (++this.commits < CHECKPOINT_THREAD_AFTER || this.options.checkpointThread === false || this.closing || this.checkpointThreadFailed) return;
     const useConnection = (elsewhere: boolean) => {
       this.checkpointsElsewhere = elsewhere;
       try {
-        this.factory.connection?.pragma(`wal_autocheckpoint = ${elsewhere ? 0 : 1000}`);
+        this.factory.connection?.pragma(`wal_autocheckpoint = ${elsewhere ? WAL_FALLBACK_PAGES : 1000}`);
       } catch {
         /* a closed connection: the next one reads checkpointsElsewhere */
       }
     };
-    this.checkpointer = new Checkpointer({
-      file: sqliteFilePath(this.url),
-      busyTimeoutMs: this.options.busyTimeoutMs ?? 2000,
-      intervalMs: CHECKPOINT_EVERY_MS,
-      onReady: () => useConnection(true),
-      onFailure: () => useConnection(false),
-    });
+    try {
+      this.checkpointer = new Checkpointer({
+        file: sqliteFilePath(this.url),
+        busyTimeoutMs: this.options.busyTimeoutMs ?? 2000,
+        intervalMs: CHECKPOINT_EVERY_MS,
+        restartPages: WAL_RESTART_PAGES,
+        onReady: () => useConnection(true),
+        onFailure: () => useConnection(false),
+      });
+    } catch {
+      // No thread to be had (the system's limit on threads): the connection keeps checkpointing, as
+      // without one; never tried again.
+      this.checkpointThreadFailed = true;
+    }
   }
 
   /** SQLite's count of rows changed on this connection since it opened. */
@@ -389,8 +405,13 @@ export class Database {
         const before = proves && !this.health.ok ? this.changes() : undefined;
         const result = await work();
         if (proves && (this.health.ok || this.changes() !== before)) {
-          this.setHealth(undefined);
-          this.committed();
+          // Bookkeeping after the commit: whatever befalls it, the work is committed and said so.
+          try {
+            this.setHealth(undefined);
+            this.committed();
+          } catch {
+            /* the next commit tries again */
+          }
         }
         return result;
       } catch (error) {

@@ -305,7 +305,10 @@ export class Engine {
    */
   private pushDue(contactId: string, now: Date): boolean {
     const last = this.pushedAt.get(contactId);
-    if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < PUSH_EVERY_MS) return false;
+    // Never more than a tenth of the shorter delay (a nudge set to a few seconds, in a trial, moves at every message).
+    const delay = (iso: string) => addDuration(now, iso, this.d.defaultTimeZone).getTime() - now.getTime();
+    const every = Math.min(PUSH_EVERY_MS, delay(this.d.reminders.nudgeAfter) / 10, delay(this.d.reminders.abandonAfter) / 10);
+    if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < every) return false;
     if (this.pushedAt.size > 10_000) this.pushedAt.clear();
     return true;
   }

@@ -94,6 +94,7 @@ export class Engine {
   private readonly stopping = new AbortController();
   /** When each contact's nudge and expiry were last moved (committed), by the app's clock. */
   private readonly pushedAt = new Map<string, number>();
+  private pushEveryMs: number | undefined;
 
   constructor(private readonly d: EngineDeps) {}
 
@@ -303,12 +304,18 @@ export class Engine {
    * does not rewrite them at every message (they come a day and a week after the last activity, to
    * the minute).
    */
+  /** Never more than a tenth of the shorter delay (a nudge set to seconds, in a trial, moves at every message); worked out once. */
+  private pushEvery(now: Date): number {
+    if (this.pushEveryMs === undefined) {
+      const delay = (iso: string) => addDuration(now, iso, this.d.defaultTimeZone).getTime() - now.getTime();
+      this.pushEveryMs = Math.min(PUSH_EVERY_MS, delay(this.d.reminders.nudgeAfter) / 10, delay(this.d.reminders.abandonAfter) / 10);
+    }
+    return this.pushEveryMs;
+  }
+
   private pushDue(contactId: string, now: Date): boolean {
     const last = this.pushedAt.get(contactId);
-    // Never more than a tenth of the shorter delay (a nudge set to a few seconds, in a trial, moves at every message).
-    const delay = (iso: string) => addDuration(now, iso, this.d.defaultTimeZone).getTime() - now.getTime();
-    const every = Math.min(PUSH_EVERY_MS, delay(this.d.reminders.nudgeAfter) / 10, delay(this.d.reminders.abandonAfter) / 10);
-    if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < every) return false;
+    if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < this.pushEvery(now)) return false;
     if (this.pushedAt.size > 10_000) this.pushedAt.clear();
     return true;
   }
